@@ -1,0 +1,153 @@
+/**
+ * `gan-lab`: train, inspect, resume, delete and export runs from a terminal. Every subcommand
+ * takes --db and --json; bad input ends with one line naming the problem and a non-zero exit.
+ */
+import { writeFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { ConfigError } from '../../shared/validate.js';
+import { PRESET_NAMES } from '../../shared/presets.js';
+import { defaultDbPath } from '../app-paths.js';
+import { BACKENDS } from '../engine/backend.js';
+import { FormulaError } from '../engine/formula.js';
+import { openStore, type RunStore } from '../store/index.js';
+import { DATA_FIGURES, figureData, toCsv, type DataFigure } from '../service/figure-data.js';
+import { requireRun, UserError } from '../service/training.js';
+import { APP_VERSION } from '../service/version.js';
+import { collect, nonNegativeInt, phase, positiveInt } from './args.js';
+import { printJson, printRun, printRunsTable, runJson } from './output.js';
+import { runTraining, trainCommand, type TrainFlags } from './train.js';
+
+interface CommonFlags {
+  db?: string;
+  json?: boolean;
+}
+
+function withCommon(cmd: Command): Command {
+  return cmd
+    .option('--db <file>', 'the run database (default: the app\'s per-user database, or $GAN_LAB_DB)')
+    .option('--json', 'print machine-readable JSON');
+}
+
+function open(flags: CommonFlags): RunStore {
+  return openStore(flags.db ?? defaultDbPath());
+}
+
+async function withStore<T>(flags: CommonFlags, fn: (store: RunStore) => T | Promise<T>): Promise<T> {
+  const store = open(flags);
+  try {
+    return await fn(store);
+  } finally {
+    store.close();
+  }
+}
+
+export function buildProgram(): Command {
+  const program = new Command('gan-lab')
+    .description('GAN Lab: train, record, replay and compare generative adversarial networks')
+    .version(APP_VERSION)
+    .showHelpAfterError('(run with --help for usage)');
+
+  withCommon(program.command('train').description('train a new run'))
+    .addOption(new Option('--preset <name>', 'start from a preset').choices(PRESET_NAMES))
+    .option('--config <file>', 'a JSON run configuration (applied over the preset)')
+    .option('--set <path=value>', 'set one field, e.g. schedule.batchSize=128 (repeatable)', collect)
+    .option('--iterations <n>', 'iterations to train', positiveInt)
+    .option('--seed <n>', 'random seed', nonNegativeInt)
+    .option('--name <name>', 'a name for the run')
+    .option('--points-csv <file>', 'train on 2-D points from a CSV file (dataset.kind=points)')
+    .addOption(new Option('--backend <name>', 'tfjs backend (default: best available)').choices([...BACKENDS, 'auto']))
+    .action(async (flags: TrainFlags & CommonFlags) => {
+      await withStore(flags, (store) => trainCommand(store, flags));
+    });
+
+  withCommon(program.command('resume').argument('<run>', 'run id or name').description('continue a stopped or interrupted run from its last checkpoint'))
+    .option('--until <n>', 'continue to this many iterations (default: the planned total)', positiveInt)
+    .addOption(new Option('--backend <name>', 'tfjs backend').choices([...BACKENDS, 'auto']))
+    .action(async (ref: string, flags: CommonFlags & { until?: number; backend?: TrainFlags['backend'] }) => {
+      await withStore(flags, (store) => runTraining(store, requireRun(store, ref).id, flags.until, flags));
+    });
+
+  withCommon(program.command('runs').description('list runs, newest first')).action((flags: CommonFlags) =>
+    withStore(flags, (store) => {
+      const runs = store.listRuns();
+      if (flags.json) printJson(runs.map(runJson));
+      else printRunsTable(runs);
+    }),
+  );
+
+  withCommon(program.command('show').argument('<run>', 'run id or name').description('show one run')).action(
+    (ref: string, flags: CommonFlags) =>
+      withStore(flags, (store) => {
+        const run = requireRun(store, ref);
+        if (flags.json) printJson(runJson(run));
+        else printRun(run);
+      }),
+  );
+
+  withCommon(program.command('delete').argument('<run>', 'run id or name').description('delete a run and everything recorded for it')).action(
+    (ref: string, flags: CommonFlags) =>
+      withStore(flags, (store) => {
+        const run = requireRun(store, ref);
+        if (run.status === 'running') throw new UserError(`run ${run.id} is running; stop it first`);
+        store.deleteRun(run.id);
+        if (flags.json) printJson({ deleted: run.id, name: run.name });
+        else console.log(`deleted run ${run.id} (${run.name})`);
+      }),
+  );
+
+  withCommon(program.command('export').argument('<run>', 'run id or name').description('export the data behind a figure'))
+    .addOption(new Option('--figure <name>', 'which figure').choices(DATA_FIGURES).makeOptionMandatory())
+    .addOption(new Option('--format <format>', 'file format').choices(['csv', 'json']).default('csv'))
+    .option('--step <n>', 'snapshot step (default: the newest)', nonNegativeInt)
+    .option('--phase <phase>', 'before-d, after-d or after-g (default: all)', phase)
+    .option('--out <file>', 'output file (default: standard output)')
+    .action(
+      (ref: string, flags: CommonFlags & { figure: DataFigure; format: 'csv' | 'json'; step?: number; phase?: ReturnType<typeof phase>; out?: string }) =>
+        withStore(flags, (store) => {
+          const run = requireRun(store, ref);
+          const data = figureData(store, run, flags.figure, {
+            ...(flags.step !== undefined ? { step: flags.step } : {}),
+            ...(flags.phase ? { phase: flags.phase } : {}),
+          });
+          const text = flags.format === 'csv' ? toCsv(data.table) : JSON.stringify(data.json, null, 2) + '\n';
+          if (!flags.out || flags.out === '-') {
+            process.stdout.write(text);
+            return;
+          }
+          try {
+            writeFileSync(flags.out, text);
+          } catch (err) {
+            throw new UserError(`cannot write "${flags.out}" (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+          }
+          const summary = { out: flags.out, figure: flags.figure, format: flags.format, rows: data.table.rows.length };
+          if (flags.json) printJson(summary);
+          else console.log(`wrote ${flags.out} (${summary.rows} rows of ${flags.figure})`);
+        }),
+    );
+
+  return program;
+}
+
+/** Errors a person caused or can fix: shown as one line, without a stack. */
+function isUserFacing(err: unknown): err is Error {
+  if (err instanceof UserError || err instanceof ConfigError || err instanceof FormulaError) return true;
+  // SQLite's own messages (a corrupt or unreadable file, a newer schema) are clear enough.
+  return err instanceof Error && (err.name === 'SqliteError' || /database|schema version/.test(err.message));
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram().exitOverride();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode; // commander has already printed its one line
+    if (isUserFacing(err)) {
+      process.stderr.write(`gan-lab: ${err.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`gan-lab: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+    if (process.env.GAN_LAB_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    return 70;
+  }
+}

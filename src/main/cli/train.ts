@@ -1,0 +1,104 @@
+/** `gan-lab train` and `gan-lab resume`: training from a terminal, with progress and Ctrl-C. */
+import cliProgress from 'cli-progress';
+import { resolveRunConfig } from '../../shared/validate.js';
+import type { BackendChoice } from '../engine/backend.js';
+import type { RunStore } from '../store/index.js';
+import { createRun, trainRun, type Progress, type TrainSummary } from '../service/training.js';
+import { readConfigFile, readPointsCsv } from './args.js';
+import { printJson, printSummary } from './output.js';
+
+export interface TrainFlags {
+  preset?: string;
+  config?: string;
+  set?: string[];
+  iterations?: number;
+  seed?: number;
+  name?: string;
+  pointsCsv?: string;
+  backend?: BackendChoice;
+  json?: boolean;
+}
+
+/** Shows a progress bar on a terminal; stays silent when piped or asked for JSON. */
+function progressReporter(enabled: boolean) {
+  if (!enabled) return { update: (_p: Progress) => {}, stop: () => {} };
+  const bar = new cliProgress.SingleBar(
+    {
+      format: 'training |{bar}| {percentage}% | it {value}/{total} | {rate} it/s | ETA {eta_formatted}',
+      hideCursor: true,
+      etaBuffer: 50,
+      stream: process.stderr,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update(p: Progress) {
+      const rate = p.msPerIteration > 0 ? (1000 / p.msPerIteration).toFixed(1) : '-';
+      if (!started) {
+        bar.start(p.iterationsPlanned, p.iterationsDone, { rate });
+        started = true;
+      } else {
+        bar.setTotal(p.iterationsPlanned);
+        bar.update(p.iterationsDone, { rate });
+      }
+    },
+    stop: () => started && bar.stop(),
+  };
+}
+
+/** The first Ctrl-C (or SIGTERM) stops after the current iteration and keeps a checkpoint. */
+function stopOnSignals(quiet: boolean) {
+  let stop = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (stop) process.exit(130);
+    stop = true;
+    if (!quiet) process.stderr.write(`\n${signal}: stopping after this iteration (again to abort)\n`);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    shouldStop: () => stop,
+    dispose: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
+
+export async function runTraining(store: RunStore, runId: number, until: number | undefined, flags: { json?: boolean; backend?: BackendChoice }): Promise<TrainSummary> {
+  const progress = progressReporter(!flags.json && process.stderr.isTTY === true);
+  const signals = stopOnSignals(Boolean(flags.json));
+  try {
+    const summary = await trainRun(store, runId, {
+      ...(until !== undefined ? { until } : {}),
+      ...(flags.backend ? { backend: flags.backend } : {}),
+      onProgress: progress.update,
+      shouldStop: signals.shouldStop,
+      flushEveryMs: 250,
+    });
+    progress.stop();
+    if (flags.json) printJson(summary);
+    else printSummary(summary);
+    return summary;
+  } finally {
+    progress.stop();
+    signals.dispose();
+  }
+}
+
+export async function trainCommand(store: RunStore, flags: TrainFlags): Promise<TrainSummary> {
+  const file = flags.config ? readConfigFile(flags.config) : undefined;
+  const overrides: Record<string, unknown> = {};
+  if (flags.iterations !== undefined) overrides.schedule = { iterations: flags.iterations };
+  if (flags.seed !== undefined) overrides.seed = flags.seed;
+  if (flags.pointsCsv) overrides.dataset = { kind: 'points', points: readPointsCsv(flags.pointsCsv) };
+  const config = resolveRunConfig({
+    preset: flags.preset ?? (file ? undefined : 'article'),
+    ...(file ? { file } : {}),
+    sets: flags.set ?? [],
+    overrides,
+  });
+  const run = createRun(store, config, flags.name);
+  return runTraining(store, run.id, undefined, flags);
+}

@@ -1,0 +1,5 @@
+/** The app's version, as package.json states it (stored with every run and bundle). */
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+export const APP_VERSION: string = (require('../../../package.json') as { version: string }).version;
