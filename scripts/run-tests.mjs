@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+// Runs every test suite and ends with one line CI can read: "N passed, N failed[, N skipped]".
+// Each skipped test is listed with its reason (the reason is part of its name or its note).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const reportDir = path.join(root, '.tmp');
+const report = path.join(reportDir, 'vitest-report.json');
+mkdirSync(reportDir, { recursive: true });
+rmSync(report, { force: true });
+
+const vitest = spawnSync(
+  process.execPath,
+  [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  { cwd: root, stdio: 'inherit' },
+);
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const skips = [];
+try {
+  const result = JSON.parse(readFileSync(report, 'utf8'));
+  for (const file of result.testResults) {
+    for (const t of file.assertionResults) {
+      if (t.status === 'passed') passed++;
+      else if (t.status === 'failed') failed++;
+      else {
+        skipped++;
+        skips.push(`${path.relative(root, file.name)} > ${t.fullName}`);
+      }
+    }
+    // A file that failed to load has no assertions but must count as a failure.
+    if (file.status === 'failed' && file.assertionResults.length === 0) failed++;
+  }
+} catch (err) {
+  console.error(`could not read the test report: ${err.message}`);
+  failed++;
+}
+for (const s of skips) console.log(`skipped: ${s}`);
+if (vitest.status !== 0 && failed === 0) failed++; // vitest failed for a reason no test shows
+console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+process.exit(failed > 0 ? 1 : 0);
