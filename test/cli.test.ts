@@ -1,0 +1,185 @@
+/**
+ * The `gan-lab` command as a person runs it: real processes, real database files.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openStore } from '../src/main/store/index.js';
+import { cli, cliJson, cliSpawn } from './helpers/cli.js';
+import { tempDir } from './helpers/tmp.js';
+
+const dir = tempDir();
+const db = path.join(dir, 'cli.db');
+const quick = ['--set', 'schedule.batchSize=32', '--set', 'recording.snapshotEvery=20', '--set', 'recording.checkpointEvery=20', '--set', 'recording.samples=64'];
+
+interface Summary {
+  runId: number;
+  status: string;
+  backend: string;
+  iterations: number;
+  msPerIteration: number;
+  final: { dLoss: number; gLoss: number };
+  metrics: Record<string, number>;
+}
+
+/** One clear line on stderr, no stack trace, a non-zero exit. */
+function expectOneLineError(r: ReturnType<typeof cli>, pattern: RegExp) {
+  expect(r.code).not.toBe(0);
+  const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('(run with --help'));
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/^\s+at /m);
+}
+
+describe('gan-lab train / runs / show / export / delete', () => {
+  let runId = 0;
+
+  it('train --json prints the summary with backend, speed, final losses and metrics', () => {
+    const s = cliJson<Summary>(['train', '--preset', 'article', '--iterations', '45', '--seed', '3', '--name', 'cli run', '--db', db, ...quick]);
+    expect(s).toMatchObject({ status: 'finished', iterations: 45 });
+    expect(['tensorflow', 'wasm', 'cpu']).toContain(s.backend);
+    expect(s.msPerIteration).toBeGreaterThan(0);
+    expect(Number.isFinite(s.final.dLoss) && Number.isFinite(s.final.gLoss)).toBe(true);
+    expect(Object.keys(s.metrics)).toEqual(expect.arrayContaining(['onCurveFraction', 'xCoverage', 'slicedWasserstein', 'mmd2']));
+    runId = s.runId;
+  });
+
+  it('the published-code preset runs its 50:50 loop', () => {
+    const s = cliJson<Summary>(['train', '--preset', 'published-code', '--iterations', '3', '--db', db, '--set', 'recording.samples=64']);
+    expect(s).toMatchObject({ status: 'finished', iterations: 3 });
+    const store = openStore(db, { readonly: true });
+    const run = store.getRun(s.runId)!;
+    expect(run.config).toMatchObject({ schedule: { dSteps: 50, gSteps: 50, freshBatchPerStep: false } });
+    expect(store.snapshotSteps(s.runId)).toEqual([0, 2]);
+    store.close();
+  });
+
+  it('runs and show --json describe the run', () => {
+    const runs = cliJson<Array<{ id: number; name: string }>>(['runs', '--db', db]);
+    expect(runs.map((r) => r.id)).toContain(runId);
+    const shown = cliJson<Record<string, unknown>>(['show', String(runId), '--db', db]);
+    expect(shown).toMatchObject({ id: runId, name: 'cli run', status: 'finished', iterationsDone: 45, iterationsPlanned: 45, lastCheckpoint: 45, seed: 3 });
+    expect(shown.config).toMatchObject({ seed: 3, schedule: { iterations: 45, batchSize: 32 } });
+    expect(['tensorflow', 'wasm', 'cpu']).toContain(shown.backend);
+    // by name too, and as a table for people
+    expect(cliJson<{ id: number }>(['show', 'cli run', '--db', db]).id).toBe(runId);
+    const table = cli(['runs', '--db', db]);
+    expect(table.stdout).toMatch(/cli run\s+finished\s+quadratic\s+45\/45/);
+  });
+
+  it('export writes the data behind each figure as CSV and JSON', () => {
+    const losses = path.join(dir, 'losses.csv');
+    expect(cli(['export', String(runId), '--figure', 'losses', '--format', 'csv', '--out', losses, '--db', db]).code).toBe(0);
+    const lines = readFileSync(losses, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('iteration,dLoss,gLoss');
+    expect(lines.slice(1).map((l) => Number(l.split(',')[0]))).toEqual([0, 10, 20, 30, 40]);
+
+    const samples = JSON.parse(cli(['export', String(runId), '--figure', 'samples', '--format', 'json', '--step', '20', '--db', db]).stdout);
+    expect(samples.step).toBe(20);
+    expect(samples.real).toHaveLength(64);
+    expect(samples.generated).toHaveLength(64);
+
+    const features = cli(['export', String(runId), '--figure', 'features', '--phase', 'after-d', '--db', db]).stdout.trim().split('\n');
+    expect(features[0]).toBe('phase,set,f0,f1');
+    expect(features).toHaveLength(1 + 128);
+    expect(features.slice(1).every((l) => l.startsWith('after-d,'))).toBe(true);
+
+    const centroids = JSON.parse(cli(['export', String(runId), '--figure', 'centroids', '--format', 'json', '--db', db]).stdout);
+    expect(centroids.centroids.map((c: { step: number }) => c.step)).toEqual([0, 20, 40, 44]);
+    expect(centroids.centroids[1]['after-g'].real).toHaveLength(2);
+
+    const metrics = cli(['export', String(runId), '--figure', 'metrics', '--db', db]).stdout.trim().split('\n');
+    expect(metrics[0]).toBe('iteration,mmd2,onCurveFraction,slicedWasserstein,xCoverage');
+    expect(metrics).toHaveLength(5);
+  });
+
+  it('delete removes the run and its records', () => {
+    const victim = cliJson<Summary>(['train', '--iterations', '5', '--db', db, ...quick]);
+    expect(cliJson<{ deleted: number }>(['delete', String(victim.runId), '--db', db]).deleted).toBe(victim.runId);
+    expectOneLineError(cli(['show', String(victim.runId), '--db', db]), /unknown run "\d+"/);
+  });
+
+  it('running the same command twice gives identical loss series', () => {
+    const args = ['train', '--preset', 'article', '--iterations', '40', '--seed', '11', '--db', db, ...quick];
+    const a = cliJson<Summary>(args);
+    const b = cliJson<Summary>(args);
+    const la = cli(['export', String(a.runId), '--figure', 'losses', '--format', 'csv', '--db', db]).stdout;
+    const lb = cli(['export', String(b.runId), '--figure', 'losses', '--format', 'csv', '--db', db]).stdout;
+    expect(la.split('\n').length).toBeGreaterThan(4);
+    expect(lb).toBe(la);
+  });
+});
+
+describe('gan-lab bad input', () => {
+  it('an unknown preset', () => {
+    expectOneLineError(cli(['train', '--preset', 'nope', '--db', db]), /nope.*(article|Allowed choices)/);
+  });
+  it('an invalid field value names the field and the reason', () => {
+    expectOneLineError(cli(['train', '--set', 'schedule.batchSize=0', '--db', db]), /schedule\.batchSize: .*(>=|at least|too small)/i);
+  });
+  it('an unknown field names its path', () => {
+    expectOneLineError(cli(['train', '--set', 'schedule.batchSzie=8', '--db', db]), /schedule\.batchSzie: unknown field/);
+  });
+  it('an unreadable config file', () => {
+    expectOneLineError(cli(['train', '--config', path.join(dir, 'missing.json'), '--db', db]), /cannot read config file .*missing\.json.*ENOENT/);
+  });
+  it('a config file that is not JSON', () => {
+    const bad = path.join(dir, 'bad.json');
+    writeFileSync(bad, '{ "seed": ');
+    expectOneLineError(cli(['train', '--config', bad, '--db', db]), /config file .*bad\.json.* is not valid JSON/);
+  });
+  it('a bad formula', () => {
+    expectOneLineError(cli(['train', '--set', 'dataset={"kind":"formula","expression":"x +* 2"}', '--db', db]), /formula: unexpected "\*"/);
+  });
+  it('an unknown run, for show, resume, delete and export', () => {
+    for (const cmd of [['show', '999'], ['resume', '999'], ['delete', '999'], ['export', '999', '--figure', 'losses']]) {
+      expectOneLineError(cli([...cmd, '--db', db]), /unknown run "999"/);
+    }
+  });
+  it('a malformed number', () => {
+    expectOneLineError(cli(['train', '--iterations', 'lots', '--db', db]), /--iterations.*positive integer/);
+  });
+  it('a step with no snapshot names the nearest ones', () => {
+    const s = cliJson<Summary>(['train', '--iterations', '25', '--db', db, ...quick]);
+    expectOneLineError(cli(['export', String(s.runId), '--figure', 'samples', '--step', '7', '--db', db]), /no snapshot at step 7 \(nearest: 0, 20, 24\)/);
+  });
+});
+
+describe('gan-lab resume after SIGKILL', () => {
+  it('finishes the run with a loss series identical to an uninterrupted one', async () => {
+    const killDb = path.join(dir, 'kill.db');
+    const args = ['--preset', 'article', '--iterations', '1200', '--seed', '5', '--set', 'recording.checkpointEvery=200', '--set', 'schedule.batchSize=64', '--set', 'recording.samples=64'];
+    const child = cliSpawn(['train', ...args, '--db', killDb, '--json']);
+    // Wait until at least one checkpoint is in the database, then kill without warning.
+    const deadline = Date.now() + 90_000;
+    let checkpoint: number | null = null;
+    while (Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 300));
+      try {
+        const store = openStore(killDb, { readonly: true });
+        const run = store.getRun(1);
+        checkpoint = run?.lastCheckpoint ?? null;
+        store.close();
+      } catch {
+        /* not created yet */
+      }
+      if (checkpoint !== null && checkpoint >= 200) break;
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    expect(checkpoint).not.toBeNull();
+
+    const shown = cliJson<{ status: string; iterationsDone: number }>(['show', '1', '--db', killDb]);
+    expect(shown.status).toBe('interrupted');
+    expect(shown.iterationsDone).toBeLessThan(1200);
+
+    const resumed = cliJson<Summary>(['resume', '1', '--db', killDb]);
+    expect(resumed).toMatchObject({ status: 'finished', iterations: 1200 });
+
+    const reference = cliJson<Summary>(['train', ...args, '--db', path.join(dir, 'reference.db')]);
+    const a = cli(['export', '1', '--figure', 'losses', '--db', killDb]).stdout;
+    const b = cli(['export', String(reference.runId), '--figure', 'losses', '--db', path.join(dir, 'reference.db')]).stdout;
+    expect(a.trim().split('\n')).toHaveLength(121);
+    expect(a).toBe(b);
+  });
+});
