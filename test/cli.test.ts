@@ -131,6 +131,16 @@ describe('gan-lab bad input', () => {
   it('a bad formula', () => {
     expectOneLineError(cli(['train', '--set', 'dataset={"kind":"formula","expression":"x +* 2"}', '--db', db]), /formula: unexpected "\*"/);
   });
+  it('a formula that cannot be sampled is refused before any run is created', () => {
+    const before = cliJson<unknown[]>(['runs', '--db', db]).length;
+    expectOneLineError(cli(['train', '--set', 'dataset={"kind":"formula","expression":"log(x)"}', '--db', db]), /formula: f\(x\) is not finite at x = -50/);
+    expect(cliJson<unknown[]>(['runs', '--db', db])).toHaveLength(before);
+  });
+  it('a points CSV with a bad row names the file and line', () => {
+    const csv = path.join(dir, 'points.csv');
+    writeFileSync(csv, 'x,y\n1,2\nfoo,3\n');
+    expectOneLineError(cli(['train', '--points-csv', csv, '--db', db]), /points file ".*points\.csv": points CSV: line 3/);
+  });
   it('an unknown run, for show, resume, delete and export', () => {
     for (const cmd of [['show', '999'], ['resume', '999'], ['delete', '999'], ['export', '999', '--figure', 'losses']]) {
       expectOneLineError(cli([...cmd, '--db', db]), /unknown run "999"/);

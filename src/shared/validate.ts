@@ -89,6 +89,11 @@ export function applySet(config: Record<string, unknown>, assignment: string): R
     node = next;
   }
   const last = path[path.length - 1]!;
+  // Choosing another variant (dataset.kind=ring) starts that variant from its defaults instead of
+  // keeping the old one's fields, which the strict schema would reject as unknown.
+  if (last === 'kind' && !Array.isArray(node) && node.kind !== undefined && node.kind !== value) {
+    for (const key of Object.keys(node)) delete node[key];
+  }
   if (Array.isArray(node)) {
     if (!/^\d+$/.test(last)) throw new ConfigError(`--set "${assignment}": ${path.join('.')} is a list; use an index`);
     node[Number(last)] = value;

@@ -8,6 +8,7 @@ import { ConfigError } from '../../shared/validate.js';
 import { PRESET_NAMES } from '../../shared/presets.js';
 import { defaultDbPath } from '../app-paths.js';
 import { BACKENDS } from '../engine/backend.js';
+import { DatasetError } from '../engine/datasets.js';
 import { FormulaError } from '../engine/formula.js';
 import { openStore, type RunStore } from '../store/index.js';
 import { DATA_FIGURES, figureData, toCsv, type DataFigure } from '../service/figure-data.js';
@@ -130,7 +131,7 @@ export function buildProgram(): Command {
 
 /** Errors a person caused or can fix: shown as one line, without a stack. */
 function isUserFacing(err: unknown): err is Error {
-  if (err instanceof UserError || err instanceof ConfigError || err instanceof FormulaError) return true;
+  if (err instanceof UserError || err instanceof ConfigError || err instanceof FormulaError || err instanceof DatasetError) return true;
   // SQLite's own messages (a corrupt or unreadable file, a newer schema) are clear enough.
   return err instanceof Error && (err.name === 'SqliteError' || /database|schema version/.test(err.message));
 }

@@ -7,6 +7,11 @@
 import type { DatasetConfig, DatasetKind, QuadraticCoefficients } from '../../shared/config.js';
 import { compileFormula } from './formula.js';
 
+/** A data set that cannot be built or read as configured: the user's to fix, shown as one line. */
+export class DatasetError extends Error {
+  override name = 'DatasetError';
+}
+
 export interface Curve {
   f: (x: number) => number;
 }
@@ -164,12 +169,12 @@ export function makeDataset(config: DatasetConfig): Dataset {
     case 'formula': {
       const { xMin, xMax } = config;
       if (!(Number.isFinite(xMin) && Number.isFinite(xMax) && xMin < xMax)) {
-        throw new Error(`formula: the x domain needs xMin < xMax, got [${xMin}, ${xMax}]`);
+        throw new DatasetError(`formula: the x domain needs xMin < xMax, got [${xMin}, ${xMax}]`);
       }
       const f = compileFormula(config.expression);
       for (let i = 0; i < FINITE_PROBES; i++) {
         const x = xMin + ((xMax - xMin) * i) / (FINITE_PROBES - 1);
-        if (!Number.isFinite(f(x))) throw new Error(`formula: f(x) is not finite at x = ${x}`);
+        if (!Number.isFinite(f(x))) throw new DatasetError(`formula: f(x) is not finite at x = ${x}`);
       }
       // A non-finite y between the probes (e.g. 1/(x - 0.3)) is redrawn rather than fed to training;
       // that uses extra uniforms but stays deterministic. A formula that keeps failing is an error.
@@ -179,7 +184,7 @@ export function makeDataset(config: DatasetConfig): Dataset {
           const y = f(x);
           if (Number.isFinite(y)) return [x, y];
         }
-        throw new Error(`formula: f(x) is not finite at ${MAX_REDRAWS} random x in a row`);
+        throw new DatasetError(`formula: f(x) is not finite at ${MAX_REDRAWS} random x in a row`);
       });
     }
     case 'ring': {
@@ -224,7 +229,7 @@ export function makeDataset(config: DatasetConfig): Dataset {
       // With replacement; 3 uniforms per sample (index, normal pair) even when jitter is 0.
       const points = config.points.map(toMode);
       const { jitter } = config;
-      if (points.length < 1) throw new Error('points: the data set has no points');
+      if (points.length < 1) throw new DatasetError('points: the data set has no points');
       return {
         kind: 'points',
         sample: fill((_i, uniform) => {
@@ -251,7 +256,7 @@ const MAX_POINTS = 100_000;
 export function parsePointsCsv(text: string): Array<[number, number]> {
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
   const first = lines.find((l) => l.trim() !== '');
-  if (first === undefined) throw new Error('points CSV: the file is empty');
+  if (first === undefined) throw new DatasetError('points CSV: the file is empty');
   const sep = first.includes('\t') ? '\t' : first.includes(';') ? ';' : ',';
   const points: Array<[number, number]> = [];
   let seenFirst = false;
@@ -268,16 +273,16 @@ export function parsePointsCsv(text: string): Array<[number, number]> {
     if (!numeric) {
       if (isFirst && fields.length === 2) continue; // header row
       const why = fields.length !== 2 ? `expected 2 fields (x${sep === '\t' ? '<tab>' : sep}y), got ${fields.length}` : 'expected two numbers';
-      throw new Error(`points CSV: line ${li + 1}: ${why}: ${JSON.stringify(lines[li]!.trim().slice(0, 80))}`);
+      throw new DatasetError(`points CSV: line ${li + 1}: ${why}: ${JSON.stringify(lines[li]!.trim().slice(0, 80))}`);
     }
     const x = Number(fields[0]);
     const y = Number(fields[1]);
     if (!Number.isFinite(x) || !Number.isFinite(y)) {
-      throw new Error(`points CSV: line ${li + 1}: number out of range: ${JSON.stringify(line.slice(0, 80))}`);
+      throw new DatasetError(`points CSV: line ${li + 1}: number out of range: ${JSON.stringify(line.slice(0, 80))}`);
     }
     points.push([x, y]);
-    if (points.length > MAX_POINTS) throw new Error(`points CSV: more than ${MAX_POINTS} points`);
+    if (points.length > MAX_POINTS) throw new DatasetError(`points CSV: more than ${MAX_POINTS} points`);
   }
-  if (points.length < 2) throw new Error(`points CSV: need at least 2 points, found ${points.length}`);
+  if (points.length < 2) throw new DatasetError(`points CSV: need at least 2 points, found ${points.length}`);
   return points;
 }

@@ -6,6 +6,7 @@
 import type { RunConfig } from '../../shared/config.js';
 import { parseRunConfig } from '../../shared/validate.js';
 import { initBackend, type BackendChoice } from '../engine/backend.js';
+import { makeDataset } from '../engine/datasets.js';
 import { runLoop } from '../engine/loop.js';
 import type { CheckpointRecord, LossRecord, SnapshotRecord } from '../engine/records.js';
 import { Trainer } from '../engine/trainer.js';
@@ -45,6 +46,7 @@ export interface TrainSummary {
 }
 
 export function createRun(store: RunStore, config: RunConfig, name?: string, extra: { sweepId?: string; tags?: string[] } = {}): RunRow {
+  makeDataset(config.dataset); // a formula that cannot be sampled is refused before a run exists
   const runName = name ?? config.name ?? `${config.dataset.kind} seed ${config.seed}`;
   return store.createRun({
     name: runName,
