@@ -316,11 +316,28 @@ describe('layering: preset <- file <- sets <- overrides', () => {
     expect(c.optimizer.generator).toEqual({ kind: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 });
   });
 
-  it('--set dataset.kind=ring sets one leaf: the quadratic preset\'s scale stays and is reported as an unknown ring field', () => {
-    // Current behaviour (see report): applySet does not apply mergeConfig's variant rule.
-    const e = errorOf(() => resolveRunConfig({ preset: 'article', sets: ['dataset.kind=ring'] }));
-    expect(e).toBeInstanceOf(ConfigError);
-    expect(e.message).toBe('invalid configuration: dataset.scale: unknown field');
+  it('--set dataset.kind=ring starts the ring from its defaults: the quadratic preset\'s fields do not leak', () => {
+    const c = resolveRunConfig({ preset: 'article', sets: ['dataset.kind=ring'] });
+    expect(c.dataset).toEqual({ kind: 'ring', modes: 8, radius: 1, std: 0.01 });
+  });
+
+  it('--set of a variant\'s fields after its kind applies them; setting the same kind again keeps the fields', () => {
+    expect(resolveRunConfig({ preset: 'article', sets: ['dataset.kind=ring', 'dataset.modes=4'] }).dataset).toEqual({
+      kind: 'ring',
+      modes: 4,
+      radius: 1,
+      std: 0.01,
+    });
+    expect(resolveRunConfig({ preset: 'article', sets: ['dataset.scale=20', 'dataset.kind=quadratic'] }).dataset).toEqual({
+      kind: 'quadratic',
+      scale: 20,
+      coefficients: { a: 1, b: 0, c: 10 },
+    });
+  });
+
+  it('--set optimizer.discriminator.kind=sgd on the published code drops Adam\'s fields', () => {
+    const c = resolveRunConfig({ preset: 'published-code', file: { optimizer: { discriminator: { kind: 'adam', beta1: 0.5 } } }, sets: ['optimizer.discriminator.kind=sgd'] });
+    expect(c.optimizer.discriminator).toEqual({ kind: 'sgd', lr: 0.01, momentum: 0 });
   });
 
   it('every preset and every layering result is accepted by the schema itself', () => {

@@ -49,10 +49,20 @@ export function decodeState(bytes: Uint8Array): TrainerState {
   const view = new DataView(copy.buffer);
   if (copy.length < 8 || view.getUint32(0, true) !== MAGIC) throw new Error('checkpoint: not a GAN Lab checkpoint');
   const jsonLength = view.getUint32(4, true);
-  const header = JSON.parse(new TextDecoder().decode(copy.subarray(8, 8 + jsonLength))) as Header;
+  let header: Header;
+  try {
+    header = JSON.parse(new TextDecoder().decode(copy.subarray(8, 8 + jsonLength))) as Header;
+  } catch {
+    throw new Error('checkpoint: truncated or corrupt (unreadable header)');
+  }
   if (header.format !== FORMAT) throw new Error(`checkpoint: format ${header.format} is not supported`);
   const headerBytes = Math.ceil((8 + jsonLength) / 4) * 4;
-  const floats = new Float32Array(copy.buffer, headerBytes, (copy.length - headerBytes) / 4);
+  const payload = copy.length - headerBytes;
+  const count = payload / 4;
+  if (payload < 0 || payload % 4 !== 0 || header.arrays.some((a) => a.offset + a.length > count)) {
+    throw new Error('checkpoint: truncated or corrupt');
+  }
+  const floats = new Float32Array(copy.buffer, headerBytes, count);
   return {
     iteration: header.iteration,
     rng: header.rng,

@@ -12,6 +12,8 @@ export interface LoopOptions {
   onResult(result: IterationResult): void;
   /** Checked between iterations; true ends the loop as 'stopped'. */
   shouldStop?(): boolean;
+  /** Checked between iterations; while true the loop waits (the time is not counted). */
+  isPaused?(): boolean;
   /** How long to compute before yielding to the event loop. */
   yieldEveryMs?: number;
 }
@@ -35,7 +37,14 @@ export async function runLoop(trainer: Trainer, options: LoopOptions): Promise<L
   let iterationsRun = 0;
   let last: IterationResult | undefined;
   let end: LoopEnd = 'finished';
+  let pausedMs = 0;
   while (trainer.iteration < until) {
+    if (options.isPaused?.() && !options.shouldStop?.()) {
+      const pausedAt = performance.now();
+      while (options.isPaused() && !options.shouldStop?.()) await new Promise((r) => setTimeout(r, 20));
+      pausedMs += performance.now() - pausedAt;
+      lastYield = performance.now();
+    }
     if (options.shouldStop?.()) {
       end = 'stopped';
       break;
@@ -54,7 +63,7 @@ export async function runLoop(trainer: Trainer, options: LoopOptions): Promise<L
     }
   }
   if (end === 'finished' && trainer.iteration < trainer.plannedIterations) end = 'stopped';
-  const elapsed = performance.now() - start;
+  const elapsed = performance.now() - start - pausedMs;
   return {
     end,
     iterationsRun,

@@ -6,7 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { OptimizerConfig } from '../../shared/config.js';
-import { variableKey } from './model.js';
+import { variableFrom, variableKey } from './model.js';
 
 export class Optimizer {
   /** Number of updates applied (Adam's t). */
@@ -20,7 +20,7 @@ export class Optimizer {
   ) {
     this.slots = vars.map((v): Record<string, tf.Variable> => {
       const slot = (key: string, init: number) =>
-        tf.variable(tf.fill(v.shape, init), false, `${v.name}.${name}.${key}`);
+        variableFrom(tf.fill(v.shape, init), false, `${v.name}.${name}.${key}`);
       switch (config.kind) {
         case 'sgd':
           return config.momentum > 0 ? { momentum: slot('momentum', 0) } : {};

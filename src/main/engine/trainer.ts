@@ -47,17 +47,26 @@ export class Trainer {
     options: { state?: Uint8Array; plannedIterations?: number } = {},
   ) {
     this.plannedIterations = options.plannedIterations ?? config.schedule.iterations;
+    // Decode first: a corrupt checkpoint fails before any tensor is allocated.
+    const saved = options.state ? decodeState(options.state) : undefined;
     this.dataset = makeDataset(config.dataset);
     const streams = runStreams(config.seed);
     const scope = newScope();
     this.generator = makeGenerator(config.noise.dim, config.generator.hidden, DATA_DIM, streams.init, scope);
-    this.discriminator = new Discriminator(DATA_DIM, config.discriminator.hidden, config.discriminator.featureWidth, streams.init, scope);
+    this.discriminator = new Discriminator(DATA_DIM, config.discriminator.hidden, config.discriminator.featureWidth, streams.init, scope, config.loss.kind === 'wganGp');
     this.optG = new Optimizer('optG', config.optimizer.generator, this.generator.trainable);
     this.optD = new Optimizer('optD', config.optimizer.discriminator, this.discriminator.trainable);
     this.rng = streams.train;
     this.train = { training: true, dropoutSeed: () => this.rng.int31() };
     this.recorder = new Recorder(config, this.dataset, streams.evaluation, this.generator, this.discriminator);
-    if (options.state) this.restore(decodeState(options.state));
+    if (saved) {
+      try {
+        this.restore(saved);
+      } catch (err) {
+        this.dispose();
+        throw err;
+      }
+    }
   }
 
   private realBatch(): tf.Tensor2D {
@@ -188,9 +197,13 @@ export class Trainer {
 
   private restore(state: TrainerState): void {
     const byName = new Map(state.arrays.map((a) => [a.name, a]));
-    for (const [name, v] of this.namedVariables()) {
+    const named = this.namedVariables();
+    const expected = new Set(named.map(([name]) => name));
+    const extra = state.arrays.find((a) => !expected.has(a.name));
+    if (extra) throw new Error(`checkpoint does not match this configuration (unexpected variable ${extra.name})`);
+    for (const [name, v] of named) {
       const saved = byName.get(name);
-      if (!saved || saved.data.length !== v.size) {
+      if (!saved || saved.data.length !== v.size || saved.shape.join(',') !== v.shape.join(',')) {
         throw new Error(`checkpoint does not match this configuration (variable ${name})`);
       }
       tf.tidy(() => v.assign(tf.tensor(saved.data, v.shape)));
