@@ -16,6 +16,7 @@ import { requireRun, UserError } from '../service/training.js';
 import { APP_VERSION } from '../service/version.js';
 import { collect, nonNegativeInt, phase, positiveInt } from './args.js';
 import { printJson, printRun, printRunsTable, runJson } from './output.js';
+import { serveCommand, startCommand } from './serve.js';
 import { runTraining, trainCommand, type TrainFlags } from './train.js';
 
 interface CommonFlags {
@@ -125,6 +126,18 @@ export function buildProgram(): Command {
           else console.log(`wrote ${flags.out} (${summary.rows} rows of ${flags.figure})`);
         }),
     );
+
+  withCommon(program.command('serve').description('browser mode: serve the app on 127.0.0.1 for a browser'))
+    .option('--port <n>', 'port (default: any free one)', nonNegativeInt)
+    .action(async (flags: CommonFlags & { port?: number }) => {
+      await serveCommand({ ...flags, db: flags.db ?? defaultDbPath() });
+    });
+
+  withCommon(program.command('start').description('start the desktop app (browser mode where Electron is not installed)'))
+    .option('--port <n>', 'port for browser mode', nonNegativeInt)
+    .action(async (flags: CommonFlags & { port?: number }) => {
+      await startCommand({ ...flags, db: flags.db ?? defaultDbPath() });
+    });
 
   return program;
 }

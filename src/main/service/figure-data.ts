@@ -4,7 +4,7 @@
  */
 import { PHASES, type Phase } from '../engine/records.js';
 import type { RunRow, RunStore } from '../store/index.js';
-import { runConfig, UserError } from './training.js';
+import { runConfig, UserError } from './runs.js';
 
 export const DATA_FIGURES = ['losses', 'samples', 'features', 'centroids', 'metrics'] as const;
 export type DataFigure = (typeof DATA_FIGURES)[number];

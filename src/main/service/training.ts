@@ -1,21 +1,16 @@
 /**
- * Joins the engine and the store: creates runs, trains or resumes them, and writes what the
- * trainer records in batched transactions. The host that calls it (CLI, app, server) is the only
- * writer of the database.
+ * Training a run in this process (the CLI's way): plan the session, run the engine's loop, and
+ * hand every record to the writer. The app and browser mode train in trainer processes instead
+ * (src/main/host), through the same planSession and RecordWriter.
  */
-import type { RunConfig } from '../../shared/config.js';
-import { parseRunConfig } from '../../shared/validate.js';
 import { initBackend, type BackendChoice } from '../engine/backend.js';
-import { makeDataset } from '../engine/datasets.js';
 import { runLoop } from '../engine/loop.js';
-import type { CheckpointRecord, LossRecord, SnapshotRecord } from '../engine/records.js';
 import { Trainer } from '../engine/trainer.js';
-import type { RunRow, RunStatus, RunStore } from '../store/index.js';
-import { APP_VERSION } from './version.js';
+import type { RunStatus, RunStore } from '../store/index.js';
+import { latestMetrics } from './runs.js';
+import { finishSession, planSession, RecordWriter } from './session.js';
 
-export class UserError extends Error {
-  override name = 'UserError';
-}
+export { createRun, latestMetrics, requireRun, runConfig, UserError } from './runs.js';
 
 export interface Progress {
   iterationsDone: number;
@@ -45,125 +40,52 @@ export interface TrainSummary {
   error?: string;
 }
 
-export function createRun(store: RunStore, config: RunConfig, name?: string, extra: { sweepId?: string; tags?: string[] } = {}): RunRow {
-  makeDataset(config.dataset); // a formula that cannot be sampled is refused before a run exists
-  const runName = name ?? config.name ?? `${config.dataset.kind} seed ${config.seed}`;
-  return store.createRun({
-    name: runName,
-    config,
-    seed: config.seed,
-    iterationsPlanned: config.schedule.iterations,
-    appVersion: APP_VERSION,
-    status: 'created',
-    ...extra,
-  });
-}
-
-/** The run's configuration, validated again: a database is input too. */
-export function runConfig(run: RunRow): RunConfig {
-  return parseRunConfig(run.config);
-}
-
-/** Finds a run by id or name, or says plainly that there is none. */
-export function requireRun(store: RunStore, ref: string | number): RunRow {
-  const run = typeof ref === 'number' ? store.getRun(ref) : store.findRun(ref);
-  if (!run) throw new UserError(`unknown run "${ref}"`);
-  return run;
-}
-
 /**
  * Trains a run from its newest checkpoint (or from the start) up to `until` or its planned
- * total. Rows recorded after that checkpoint are deleted first, in one transaction, so a
- * resumed history has no duplicates and continues exactly as an uninterrupted one.
+ * total; see planSession for how a resumed history stays identical to an uninterrupted one.
  */
 export async function trainRun(store: RunStore, runId: number, options: TrainOptions = {}): Promise<TrainSummary> {
-  const run = requireRun(store, runId);
-  if (run.status === 'running') throw new UserError(`run ${run.id} is already running`);
-  const config = runConfig(run);
-  const planned = Math.max(run.iterationsPlanned, options.until ?? 0);
-  const until = options.until ?? planned;
-  const checkpoint = store.latestCheckpoint(run.id);
-  const startAt = checkpoint?.iteration ?? 0;
-  if (startAt >= until) {
-    throw new UserError(`run ${run.id} already has ${startAt} iterations (asked to continue to ${until})`);
-  }
-  store.rollbackTo(run.id, startAt);
+  const plan = planSession(store, runId, options.until);
   const backend = await initBackend(options.backend);
-  const trainer = new Trainer(config, { plannedIterations: planned, ...(checkpoint ? { state: checkpoint.state } : {}) });
-  store.updateRun(run.id, { status: 'running', backend, error: null, finishedAt: null, iterationsPlanned: planned });
-
-  let losses: LossRecord[] = [];
-  let snapshots: SnapshotRecord[] = [];
-  let lastCheckpoint: CheckpointRecord | undefined = checkpoint;
-  let pendingCheckpoint: CheckpointRecord | undefined;
-  let lastMetrics: Record<string, number> | undefined;
-  let lastFlush = performance.now();
-  const flushEvery = options.flushEveryMs ?? 1000;
-  const startTime = performance.now();
-  const flush = () => {
-    store.writeRecords(run.id, {
-      losses,
-      snapshots,
-      ...(pendingCheckpoint ? { checkpoint: pendingCheckpoint } : {}),
-      iterationsDone: trainer.iteration,
-    });
-    losses = [];
-    snapshots = [];
-    pendingCheckpoint = undefined;
-    lastFlush = performance.now();
-    options.onProgress?.({
-      iterationsDone: trainer.iteration,
-      iterationsPlanned: planned,
-      msPerIteration: (lastFlush - startTime) / Math.max(1, trainer.iteration - startAt),
-    });
-  };
-
+  const trainer = new Trainer(plan.config, { plannedIterations: plan.planned, ...(plan.checkpoint ? { state: plan.checkpoint.state } : {}) });
+  store.updateRun(runId, { status: 'running', backend });
+  const started = performance.now();
+  const writer = new RecordWriter(store, runId, plan, {
+    flushEveryMs: options.flushEveryMs ?? 1000,
+    onFlush: (f) =>
+      options.onProgress?.({
+        iterationsDone: f.iterationsDone,
+        iterationsPlanned: plan.planned,
+        msPerIteration: (performance.now() - started) / Math.max(1, f.iterationsDone - plan.startAt),
+      }),
+  });
   try {
     const outcome = await runLoop(trainer, {
-      until,
-      shouldStop: options.shouldStop,
+      until: plan.until,
+      ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
       onResult: (r) => {
-        if (r.losses) losses.push(r.losses);
-        if (r.snapshot) {
-          snapshots.push(r.snapshot);
-          lastMetrics = r.snapshot.metrics;
-        }
-        if (r.checkpoint) pendingCheckpoint = lastCheckpoint = r.checkpoint;
-        if (r.snapshot || r.checkpoint || performance.now() - lastFlush >= flushEvery) flush();
+        if (!r.diverged) writer.accept({ iterationsDone: trainer.iteration, ...r });
       },
     });
     // A run that stops early keeps a checkpoint where it stopped, so it resumes exactly there.
-    if (outcome.end === 'stopped' && trainer.iteration > (lastCheckpoint?.iteration ?? 0)) {
-      pendingCheckpoint = trainer.checkpoint();
-    }
-    flush();
-    const status: RunStatus = outcome.end;
-    store.updateRun(run.id, {
-      status,
-      msPerIteration: outcome.msPerIteration,
-      error: outcome.diverged ?? null,
-      finishedAt: status === 'stopped' ? null : new Date().toISOString(),
-    });
+    if (outcome.end === 'stopped' && trainer.iteration > writer.lastCheckpointIteration) writer.keepCheckpoint(trainer.checkpoint());
+    writer.flush();
+    const status = finishSession(store, runId, outcome.end, { msPerIteration: outcome.msPerIteration, error: outcome.diverged ?? null });
     const last = outcome.last && !outcome.last.diverged ? outcome.last : undefined;
     return {
-      runId: run.id,
+      runId,
       status,
       backend,
       iterations: trainer.iteration,
       msPerIteration: outcome.msPerIteration,
       final: last ? { dLoss: last.dLoss, gLoss: last.gLoss } : null,
-      metrics: lastMetrics ?? latestMetrics(store, run.id),
+      metrics: writer.lastMetrics ?? latestMetrics(store, runId),
       ...(outcome.diverged ? { error: outcome.diverged } : {}),
     };
   } catch (err) {
-    store.updateRun(run.id, { status: 'failed', error: err instanceof Error ? err.message : String(err) });
+    finishSession(store, runId, 'failed', { error: err instanceof Error ? err.message : String(err) });
     throw err;
   } finally {
     trainer.dispose();
   }
-}
-
-export function latestMetrics(store: RunStore, runId: number): Record<string, number> {
-  const series = store.metricSeries(runId);
-  return series[series.length - 1]?.metrics ?? {};
 }

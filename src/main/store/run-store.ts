@@ -98,6 +98,11 @@ export class RunStore {
     };
   }
 
+  /** Runs fn inside one transaction (nested calls become savepoints). */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
   close(): void {
     this.db.close();
   }

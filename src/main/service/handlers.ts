@@ -1,0 +1,190 @@
+/**
+ * The contract's handlers, one per request, with no transport in sight: Electron IPC and browser
+ * mode both call `dispatch`, which validates the payload against the contract first.
+ */
+import { createRequire } from 'node:module';
+import { architectureOf } from '../../shared/architecture.js';
+import { RunConfigSchema } from '../../shared/config.js';
+import {
+  ApiError,
+  REQUESTS,
+  type ParsedRequestOf,
+  type RequestName,
+  type ResponseOf,
+  type RunDetail,
+  type RunSummary,
+} from '../../shared/contract.js';
+import { PRESET_NAMES, PRESETS } from '../../shared/presets.js';
+import { ConfigError, formatIssues, parseRunConfig } from '../../shared/validate.js';
+import { DatasetError, makeDataset } from '../engine/datasets.js';
+import { FormulaError } from '../engine/formula.js';
+import { Rng } from '../engine/rng.js';
+import type { TrainerHost } from '../host/trainer-host.js';
+import type { RunRow, RunStore } from '../store/index.js';
+import { exportBundle, importBundle } from './bundle.js';
+import { createRun, requireRun, UserError } from './runs.js';
+import { APP_VERSION } from './version.js';
+
+export interface HandlerContext {
+  store: RunStore;
+  host: TrainerHost;
+  transport: 'electron' | 'browser';
+  /** Tells every connected window that something changed. */
+  notifyRunsChanged(): void;
+}
+
+export type Handlers = { [K in RequestName]: (payload: ParsedRequestOf<K>) => ResponseOf<K> | Promise<ResponseOf<K>> };
+
+const PRESET_DESCRIPTIONS: Record<string, string> = {
+  article: "The article's setup: leaky ReLU, RMSProp, one D step then one G step per iteration, 100 001 iterations.",
+  'published-code': "The published code's setup: tanh, Adam, 50 D steps and 50 G steps on one batch per iteration, 10 001 iterations.",
+};
+
+export function toSummary(run: RunRow): RunSummary {
+  const config = run.config as { dataset?: { kind?: unknown } } | null;
+  return {
+    id: run.id,
+    name: run.name,
+    status: run.status,
+    dataset: typeof config?.dataset?.kind === 'string' ? config.dataset.kind : 'unknown',
+    backend: run.backend,
+    seed: run.seed,
+    iterationsDone: run.iterationsDone,
+    iterationsPlanned: run.iterationsPlanned,
+    lastCheckpoint: run.lastCheckpoint,
+    msPerIteration: run.msPerIteration,
+    createdAt: run.createdAt,
+    finishedAt: run.finishedAt,
+    error: run.error,
+    tags: run.tags,
+    sweepId: run.sweepId,
+  };
+}
+
+const toDetail = (run: RunRow): RunDetail => ({ ...toSummary(run), config: run.config, appVersion: run.appVersion });
+
+/** NaN and infinities have no JSON; the contract carries them as null. */
+const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
+
+function likelyBackend(): string {
+  try {
+    createRequire(import.meta.url).resolve('@tensorflow/tfjs-node');
+    return 'tensorflow';
+  } catch {
+    return 'wasm';
+  }
+}
+
+export function createHandlers(ctx: HandlerContext): Handlers {
+  const { store, host } = ctx;
+  const changed = <T>(value: T): T => {
+    ctx.notifyRunsChanged();
+    return value;
+  };
+  const idle = (runId: number) => {
+    const run = requireRun(store, runId);
+    if (host.isActive(runId)) throw new UserError(`run ${runId} is training; stop it first`);
+    return run;
+  };
+  return {
+    'app.info': () => ({ appVersion: APP_VERSION, transport: ctx.transport, dbPath: store.file, backend: likelyBackend() }),
+    'presets.list': () => PRESET_NAMES.map((name) => ({ name, description: PRESET_DESCRIPTIONS[name] ?? '', config: parseRunConfig(PRESETS[name]) })),
+    'config.check': ({ config }) => {
+      const parsed = RunConfigSchema.safeParse(config);
+      if (!parsed.success) {
+        return {
+          ok: false,
+          errors: parsed.error.issues.map((i) => ({
+            path: i.code === 'unrecognized_keys' ? [...i.path, i.keys[0]].map(String).join('.') : i.path.map(String).join('.'),
+            message: i.code === 'unrecognized_keys' ? 'unknown field' : i.message,
+          })),
+        };
+      }
+      try {
+        makeDataset(parsed.data.dataset);
+      } catch (err) {
+        if (err instanceof FormulaError || err instanceof DatasetError) return { ok: false, errors: [{ path: 'dataset', message: err.message }] };
+        throw err;
+      }
+      return { ok: true, config: parsed.data, architecture: architectureOf(parsed.data) };
+    },
+    'dataset.preview': ({ dataset, count, seed }) => {
+      const d = makeDataset(dataset);
+      const rng = new Rng(`${seed}:preview`);
+      return { points: Array.from(d.sample(count, rng.next)), bounds: d.bounds };
+    },
+    'runs.list': () => store.listRuns().map(toSummary),
+    'runs.get': ({ runId }) => toDetail(requireRun(store, runId)),
+    'runs.create': ({ config, name, start }) => {
+      const run = createRun(store, parseRunConfig(config), name);
+      return changed(toSummary(start ? host.start(run.id) : run));
+    },
+    'runs.resume': ({ runId, until }) => toSummary(host.resume(runId, until)),
+    'runs.pause': ({ runId }) => toSummary(host.pause(runId)),
+    'runs.stop': async ({ runId }) => toSummary(await host.stop(runId)),
+    'runs.rename': ({ runId, name }) => {
+      requireRun(store, runId);
+      return changed(toSummary(store.updateRun(runId, { name })));
+    },
+    'runs.setTags': ({ runId, tags }) => {
+      requireRun(store, runId);
+      return changed(toSummary(store.updateRun(runId, { tags: [...new Set(tags)] })));
+    },
+    'runs.delete': ({ runId }) => {
+      idle(runId);
+      store.deleteRun(runId);
+      return changed({ ok: true as const });
+    },
+    'runs.losses': ({ runId, from }) => {
+      requireRun(store, runId);
+      const series = store.lossSeries(runId, from !== undefined ? { from } : {});
+      return {
+        iterations: series.map((l) => l.iteration),
+        dLoss: series.map((l) => finiteOrNull(l.dLoss)),
+        gLoss: series.map((l) => finiteOrNull(l.gLoss)),
+      };
+    },
+    'runs.snapshotSteps': ({ runId }) => {
+      requireRun(store, runId);
+      return store.snapshotSteps(runId);
+    },
+    'runs.snapshot': ({ runId, step, names }) => {
+      requireRun(store, runId);
+      const s = store.snapshot(runId, step, names);
+      if (!s) throw new ApiError(`run ${runId} has no snapshot at step ${step}`, 'not-found');
+      return {
+        iteration: s.iteration,
+        arrays: s.arrays.map((a) => ({ name: a.name, shape: a.shape, data: Array.from(a.data, finiteOrNull) })),
+        metrics: Object.fromEntries(Object.entries(s.metrics).map(([k, v]) => [k, finiteOrNull(v)])),
+      };
+    },
+    'runs.exportBundle': ({ runId }) => {
+      idle(runId);
+      const b = exportBundle(store, runId);
+      return { fileName: b.fileName, base64: Buffer.from(b.bytes).toString('base64') };
+    },
+    'runs.importBundle': ({ base64 }) => changed(toSummary(importBundle(store, new Uint8Array(Buffer.from(base64, 'base64'))))),
+  };
+}
+
+/** Turns any failure into an ApiError a person can read; internal details stay in the log. */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof UserError) return new ApiError(err.message, /^unknown run/.test(err.message) ? 'not-found' : 'conflict');
+  if (err instanceof ConfigError || err instanceof FormulaError || err instanceof DatasetError) return new ApiError(err.message, 'invalid');
+  console.error(err);
+  return new ApiError(`internal error: ${err instanceof Error ? err.message : String(err)}`, 'internal');
+}
+
+/** Validates a request against the contract and runs its handler. */
+export async function dispatch(handlers: Handlers, name: string, payload: unknown): Promise<unknown> {
+  if (!Object.hasOwn(REQUESTS, name)) throw new ApiError(`unknown request "${name}"`, 'invalid');
+  const key = name as RequestName;
+  const parsed = REQUESTS[key].request.safeParse(payload ?? {});
+  if (!parsed.success) throw new ApiError(`${name}: ${formatIssues(parsed.error)}`, 'invalid');
+  try {
+    return await (handlers[key] as (p: unknown) => unknown)(parsed.data);
+  } catch (err) {
+    throw toApiError(err);
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * The one contract between the renderer and the app's main side. Every request, response and
+ * pushed event is a schema here; the TypeScript types come from the schemas. Electron's main
+ * registers its IPC handlers from this table, the preload exposes exactly it, and browser mode
+ * serves the same handlers over HTTP + WebSocket. Adding an operation is one entry here and one
+ * handler in src/main/service/handlers.ts.
+ */
+import { z } from 'zod';
+import { DatasetSchema } from './config.js';
+
+const runId = z.int().positive();
+const RunRef = z.strictObject({ runId });
+
+export const RUN_STATUSES = ['created', 'running', 'paused', 'finished', 'stopped', 'interrupted', 'diverged', 'failed'] as const;
+export const RunStatusSchema = z.enum(RUN_STATUSES);
+
+export const RunSummarySchema = z.strictObject({
+  id: runId,
+  name: z.string(),
+  status: RunStatusSchema,
+  dataset: z.string(),
+  backend: z.string().nullable(),
+  seed: z.int(),
+  iterationsDone: z.int(),
+  iterationsPlanned: z.int(),
+  lastCheckpoint: z.int().nullable(),
+  msPerIteration: z.number().nullable(),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  error: z.string().nullable(),
+  tags: z.array(z.string()),
+  sweepId: z.string().nullable(),
+});
+export type RunSummary = z.infer<typeof RunSummarySchema>;
+
+export const RunDetailSchema = RunSummarySchema.extend({ config: z.unknown(), appVersion: z.string() });
+export type RunDetail = z.infer<typeof RunDetailSchema>;
+
+export const FieldErrorSchema = z.strictObject({ path: z.string(), message: z.string() });
+export type FieldError = z.infer<typeof FieldErrorSchema>;
+
+export const LayerShapeSchema = z.strictObject({ name: z.string(), input: z.int(), output: z.int(), activation: z.string(), parameters: z.int() });
+export const ArchitectureSchema = z.strictObject({
+  generator: z.array(LayerShapeSchema),
+  discriminator: z.array(LayerShapeSchema),
+  generatorParameters: z.int(),
+  discriminatorParameters: z.int(),
+});
+export type Architecture = z.infer<typeof ArchitectureSchema>;
+
+export const LossSeriesSchema = z.strictObject({
+  iterations: z.array(z.number()),
+  dLoss: z.array(z.number().nullable()),
+  gLoss: z.array(z.number().nullable()),
+});
+export type LossSeries = z.infer<typeof LossSeriesSchema>;
+
+export const ArraySchema = z.strictObject({ name: z.string(), shape: z.array(z.int()), data: z.array(z.number().nullable()) });
+export const SnapshotSchema = z.strictObject({
+  iteration: z.int(),
+  arrays: z.array(ArraySchema),
+  metrics: z.record(z.string(), z.number().nullable()),
+});
+export type SnapshotData = z.infer<typeof SnapshotSchema>;
+
+const ok = z.strictObject({ ok: z.literal(true) });
+const tag = z.string().trim().min(1).max(40);
+
+/** Every request the renderer can make: its payload and its response. */
+export const REQUESTS = {
+  'app.info': {
+    request: z.strictObject({}),
+    response: z.strictObject({ appVersion: z.string(), transport: z.enum(['electron', 'browser']), dbPath: z.string(), backend: z.string().nullable() }),
+  },
+  'presets.list': {
+    request: z.strictObject({}),
+    response: z.array(z.strictObject({ name: z.string(), description: z.string(), config: z.unknown() })),
+  },
+  'config.check': {
+    request: z.strictObject({ config: z.unknown() }),
+    response: z.discriminatedUnion('ok', [
+      z.strictObject({ ok: z.literal(true), config: z.unknown(), architecture: ArchitectureSchema }),
+      z.strictObject({ ok: z.literal(false), errors: z.array(FieldErrorSchema) }),
+    ]),
+  },
+  'dataset.preview': {
+    request: z.strictObject({ dataset: DatasetSchema, count: z.int().min(1).max(5000).default(500), seed: z.int().min(0).default(1) }),
+    response: z.strictObject({ points: z.array(z.number()), bounds: z.strictObject({ xMin: z.number(), xMax: z.number(), yMin: z.number(), yMax: z.number() }) }),
+  },
+  'runs.list': { request: z.strictObject({}), response: z.array(RunSummarySchema) },
+  'runs.get': { request: RunRef, response: RunDetailSchema },
+  'runs.create': {
+    request: z.strictObject({ config: z.unknown(), name: z.string().trim().min(1).max(200).optional(), start: z.boolean().default(true) }),
+    response: RunSummarySchema,
+  },
+  'runs.resume': { request: z.strictObject({ runId, until: z.int().positive().optional() }), response: RunSummarySchema },
+  'runs.pause': { request: RunRef, response: RunSummarySchema },
+  'runs.stop': { request: RunRef, response: RunSummarySchema },
+  'runs.rename': { request: z.strictObject({ runId, name: z.string().trim().min(1).max(200) }), response: RunSummarySchema },
+  'runs.setTags': { request: z.strictObject({ runId, tags: z.array(tag).max(20) }), response: RunSummarySchema },
+  'runs.delete': { request: RunRef, response: ok },
+  'runs.losses': { request: z.strictObject({ runId, from: z.int().min(0).optional() }), response: LossSeriesSchema },
+  'runs.snapshotSteps': { request: RunRef, response: z.array(z.int()) },
+  'runs.snapshot': {
+    request: z.strictObject({ runId, step: z.int().min(0), names: z.array(z.string().max(100)).max(64).optional() }),
+    response: SnapshotSchema,
+  },
+  'runs.exportBundle': {
+    request: RunRef,
+    response: z.strictObject({ fileName: z.string(), base64: z.string() }),
+  },
+  'runs.importBundle': {
+    request: z.strictObject({ base64: z.string().min(1).max(400_000_000) }),
+    response: RunSummarySchema,
+  },
+} as const;
+
+/** Everything main pushes to the renderer. */
+export const EVENTS = {
+  'run.progress': z.strictObject({ runId, iterationsDone: z.int(), iterationsPlanned: z.int(), msPerIteration: z.number(), status: RunStatusSchema }),
+  'run.losses': z.strictObject({ runId, iterations: z.array(z.number()), dLoss: z.array(z.number().nullable()), gLoss: z.array(z.number().nullable()) }),
+  'run.snapshot': z.strictObject({ runId, iteration: z.int() }),
+  'run.status': z.strictObject({ runId, status: RunStatusSchema, error: z.string().nullable() }),
+  'runs.changed': z.strictObject({}),
+} as const;
+
+export type RequestName = keyof typeof REQUESTS;
+export type EventName = keyof typeof EVENTS;
+export type RequestOf<K extends RequestName> = z.input<(typeof REQUESTS)[K]['request']>;
+export type ParsedRequestOf<K extends RequestName> = z.output<(typeof REQUESTS)[K]['request']>;
+export type ResponseOf<K extends RequestName> = z.output<(typeof REQUESTS)[K]['response']>;
+export type EventOf<K extends EventName> = z.output<(typeof EVENTS)[K]>;
+
+export const REQUEST_NAMES = Object.keys(REQUESTS) as RequestName[];
+export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
+
+/** What the renderer sees, whichever transport carries it (window.ganlab, or the WebSocket client). */
+export interface GanLabApi {
+  invoke<K extends RequestName>(name: K, payload: RequestOf<K>): Promise<ResponseOf<K>>;
+  /** Subscribes to an event; returns the function that unsubscribes. */
+  on<K extends EventName>(name: K, listener: (payload: EventOf<K>) => void): () => void;
+}
+
+/** A failed request as it crosses any transport: a message a person can read, and its kind. */
+export const ErrorReplySchema = z.strictObject({ error: z.strictObject({ message: z.string(), kind: z.enum(['invalid', 'not-found', 'conflict', 'internal']) }) });
+export type ErrorReply = z.infer<typeof ErrorReplySchema>;
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    message: string,
+    readonly kind: ErrorReply['error']['kind'] = 'internal',
+  ) {
+    super(message);
+  }
+}
