@@ -1,19 +1,30 @@
-// Build of the desktop app: main, preload and the Svelte renderer (the app shell arrives with
-// issue 3; the engine, store and CLI run from source under tsx and need no build).
+// Build of the desktop app: main (with the trainer process as a second entry), preload and the
+// Svelte renderer. The engine, store and CLI also run from source under tsx with no build.
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
+const root = import.meta.dirname;
+
 export default defineConfig({
   main: {
-    build: { rollupOptions: { input: { index: resolve(import.meta.dirname, 'src/main/electron/main.ts') }, external: ['better-sqlite3', '@tensorflow/tfjs-node'] } },
+    build: {
+      rollupOptions: {
+        input: {
+          index: resolve(root, 'src/main/electron/main.ts'),
+          trainer: resolve(root, 'src/main/host/trainer-process.ts'),
+        },
+        external: ['better-sqlite3', '@tensorflow/tfjs-node', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'],
+      },
+    },
   },
   preload: {
-    build: { rollupOptions: { input: { index: resolve(import.meta.dirname, 'src/preload/index.ts') } } },
+    // Sandboxed preloads must be CommonJS.
+    build: { rollupOptions: { input: { index: resolve(root, 'src/preload/index.ts') }, output: { format: 'cjs', entryFileNames: '[name].cjs' } } },
   },
   renderer: {
-    root: resolve(import.meta.dirname, 'src/renderer'),
-    build: { rollupOptions: { input: { index: resolve(import.meta.dirname, 'src/renderer/index.html') } } },
-    plugins: [svelte({ configFile: resolve(import.meta.dirname, 'svelte.config.js') })],
+    root: resolve(root, 'src/renderer'),
+    build: { rollupOptions: { input: { index: resolve(root, 'src/renderer/index.html') } } },
+    plugins: [svelte({ configFile: resolve(root, 'svelte.config.js') })],
   },
 });

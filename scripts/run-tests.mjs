@@ -11,6 +11,14 @@ const report = path.join(reportDir, 'vitest-report.json');
 mkdirSync(reportDir, { recursive: true });
 rmSync(report, { force: true });
 
+// The browser and Electron tests drive the built app: build it first, so they test this tree.
+const build = spawnSync(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'], { cwd: root, stdio: 'inherit' });
+if (build.status !== 0) {
+  console.error('the app did not build (see above)');
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
 const vitest = spawnSync(
   process.execPath,
   [path.join(root, 'node_modules/vitest/vitest.mjs'), 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],

@@ -1,5 +1,5 @@
 /** `gan-lab serve` (browser mode) and `gan-lab start` (the desktop app, or browser mode where Electron is missing). */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +40,11 @@ export async function serveCommand(flags: { port?: number; db: string; json?: bo
 export async function startCommand(flags: { port?: number; db: string; json?: boolean }): Promise<void> {
   const binary = electronBinary(PROJECT_ROOT);
   if (binary && existsSync(path.join(PROJECT_ROOT, 'out', 'main', 'index.js'))) {
+    if (!existsSync(path.join(PROJECT_ROOT, 'build-native', 'better_sqlite3.node'))) {
+      // Electron needs better-sqlite3 built for its own ABI, once (this fetches Electron's headers).
+      const built = spawnSync(process.execPath, [path.join(PROJECT_ROOT, 'scripts', 'build-electron-sqlite.mjs')], { stdio: 'inherit' });
+      if (built.status !== 0) throw new UserError('could not build better-sqlite3 for Electron (see above); `gan-lab serve` works without it');
+    }
     const child = spawn(binary, [PROJECT_ROOT, `--db=${flags.db}`], { stdio: 'inherit' });
     await new Promise<void>((resolve) => child.once('exit', () => resolve()));
     return;

@@ -1,0 +1,32 @@
+/** Debian's Chromium driven by Playwright (never a downloaded browser), and browser mode to point it at. */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser } from '@playwright/test';
+import { createApp, type GanLabApp } from '../../src/main/app.js';
+import { spawnNodeWorker } from '../../src/main/host/node-worker.js';
+import { serveBrowserMode, type BrowserServer } from '../../src/main/server/browser-server.js';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const RENDERER_DIR = path.join(ROOT, 'out', 'renderer');
+export const ARTIFACTS = path.join(ROOT, 'test-results', 'screenshots');
+
+/** /usr/lib/chromium/chromium is the real binary; the /usr/bin wrapper prints a harmless warning. */
+export function chromiumPath(): string | undefined {
+  return ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p));
+}
+
+export function launchChromium(): Promise<Browser> {
+  const executablePath = chromiumPath();
+  if (!executablePath) throw new Error('Chromium is not installed (apt-get install -y chromium)');
+  return chromium.launch({
+    executablePath,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+}
+
+export async function startBrowserMode(dbPath: string): Promise<{ app: GanLabApp; server: BrowserServer }> {
+  if (!existsSync(path.join(RENDERER_DIR, 'index.html'))) throw new Error('renderer not built: run `npm run build` (npm test does)');
+  const app = createApp({ dbPath, transport: 'browser', spawnWorker: spawnNodeWorker });
+  const server = await serveBrowserMode({ app, rendererDir: RENDERER_DIR });
+  return { app, server };
+}
