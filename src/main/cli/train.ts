@@ -32,8 +32,10 @@ function progressReporter(enabled: boolean) {
     cliProgress.Presets.shades_classic,
   );
   let started = false;
+  let stopped = false;
   return {
     update(p: Progress) {
+      if (stopped) return;
       const rate = p.msPerIteration > 0 ? (1000 / p.msPerIteration).toFixed(1) : '-';
       if (!started) {
         bar.start(p.iterationsPlanned, p.iterationsDone, { rate });
@@ -43,17 +45,21 @@ function progressReporter(enabled: boolean) {
         bar.update(p.iterationsDone, { rate });
       }
     },
-    stop: () => started && bar.stop(),
+    stop: () => {
+      if (started && !stopped) bar.stop();
+      stopped = true;
+    },
   };
 }
 
 /** The first Ctrl-C (or SIGTERM) stops after the current iteration and keeps a checkpoint. */
-function stopOnSignals(quiet: boolean) {
+function stopOnSignals(quiet: boolean, beforeNotice: () => void) {
   let stop = false;
   const handler = (signal: NodeJS.Signals) => {
     if (stop) process.exit(130);
     stop = true;
-    if (!quiet) process.stderr.write(`\n${signal}: stopping after this iteration (again to abort)\n`);
+    beforeNotice();
+    if (!quiet) process.stderr.write(`\n${signal}: stopping after this iteration and keeping a checkpoint (again to abort)\n`);
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
@@ -68,7 +74,7 @@ function stopOnSignals(quiet: boolean) {
 
 export async function runTraining(store: RunStore, runId: number, until: number | undefined, flags: { json?: boolean; backend?: BackendChoice }): Promise<TrainSummary> {
   const progress = progressReporter(!flags.json && process.stderr.isTTY === true);
-  const signals = stopOnSignals(Boolean(flags.json));
+  const signals = stopOnSignals(Boolean(flags.json), progress.stop);
   try {
     const summary = await trainRun(store, runId, {
       ...(until !== undefined ? { until } : {}),
