@@ -29,6 +29,21 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const skips = [];
+
+// Type checks count as tests: the contract's types are what keep main and renderer in step.
+for (const [label, args] of [
+  ['typecheck: main, shared, tests (tsc)', [path.join(root, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', 'tsconfig.json']],
+  ['typecheck: renderer (svelte-check)', [path.join(root, 'node_modules/svelte-check/bin/svelte-check'), '--workspace', root, '--tsconfig', './tsconfig.renderer.json', '--fail-on-warnings', '--output', 'human']],
+]) {
+  const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8' });
+  if (r.status === 0) {
+    passed++;
+    console.log(`✓ ${label}`);
+  } else {
+    failed++;
+    console.log(`✗ ${label}\n${r.stdout}${r.stderr}`);
+  }
+}
 try {
   const result = JSON.parse(readFileSync(report, 'utf8'));
   for (const file of result.testResults) {
