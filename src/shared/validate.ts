@@ -10,10 +10,10 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-export function formatIssues(error: z.ZodError): string {
+export function formatIssues(error: z.ZodError, root = '(config)'): string {
   return error.issues
     .map((issue) => {
-      const path = issue.path.length ? issue.path.map(String).join('.') : '(config)';
+      const path = issue.path.length ? issue.path.map(String).join('.') : root;
       if (issue.code === 'unrecognized_keys') {
         const keys = issue.keys.map((k) => (issue.path.length ? `${path}.${k}` : k));
         return `${keys.join(', ')}: unknown field`;

@@ -17,6 +17,7 @@ export const WEB_PREFERENCES = {
 
 /** Whether a URL is one of the app's own pages (the built renderer, or the dev server). */
 export function isAppUrl(url: string, rendererFileUrl: string, devServerUrl?: string): boolean {
-  if (devServerUrl && url.startsWith(devServerUrl)) return true;
+  // Compare origins, not text: "http://localhost:5173.evil.example" starts with the dev URL too.
+  if (devServerUrl && URL.canParse(url) && URL.canParse(devServerUrl) && new URL(url).origin === new URL(devServerUrl).origin) return true;
   return url.split(/[?#]/)[0] === rendererFileUrl;
 }

@@ -17,7 +17,7 @@ export const spawnNodeWorker: SpawnWorker = () => {
       if (child.connected) child.send(m);
     },
     onMessage: (l: (m: TrainerMessage) => void) => child.on('message', (m) => l(m as TrainerMessage)),
-    onExit: (l) => child.once('exit', (code) => l(code)),
+    onExit: (l) => child.once('exit', (code, signal) => l(code ?? signal)),
     kill: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill();
     },

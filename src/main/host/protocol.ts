@@ -27,7 +27,8 @@ export interface Channel<In, Out> {
 
 /** The host's handle on one trainer process. */
 export interface WorkerHandle extends Channel<TrainerMessage, HostMessage> {
-  onExit(listener: (code: number | null) => void): void;
+  /** code, or the signal's name when a signal ended it. */
+  onExit(listener: (code: number | string | null) => void): void;
   kill(): void;
 }
 

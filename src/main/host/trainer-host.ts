@@ -101,6 +101,7 @@ export class TrainerHost {
   resume(runId: number, until?: number): RunRow {
     const a = this.active.get(runId);
     if (!a) return this.start(runId, until);
+    if (until !== undefined) throw new UserError(`run ${runId} is training; stop it before asking for another target`);
     a.paused = false;
     a.worker.send({ type: 'resume' });
     const row = this.store.updateRun(runId, { status: 'running' });
@@ -149,17 +150,20 @@ export class TrainerHost {
         case 'records':
           a.msPerIteration = m.msPerIteration;
           for (const r of m.records) a.writer.accept(r);
-          a.writer.flush();
+          if (a.writer.hasPending()) a.writer.flush();
           break;
         case 'done':
           a.ended = true;
-          a.writer.flush();
+          // No longer training from here on: a client reacting to 'finished' may export or resume at once.
+          this.release(a);
+          if (a.writer.hasPending()) a.writer.flush();
           finishSession(this.store, a.runId, m.end, { msPerIteration: m.msPerIteration, error: m.error ?? null });
           this.announce(a.runId);
           a.worker.kill();
           break;
         case 'failed':
           a.ended = true;
+          this.release(a);
           finishSession(this.store, a.runId, 'failed', { error: m.message });
           this.announce(a.runId);
           a.worker.kill();
@@ -177,15 +181,20 @@ export class TrainerHost {
     }
   }
 
-  private onExit(a: Active, code: number | null): void {
-    this.active.delete(a.runId);
+  /** Forgets a session, unless a newer one of the same run has taken its place. */
+  private release(a: Active): void {
+    if (this.active.get(a.runId) === a) this.active.delete(a.runId);
+  }
+
+  private onExit(a: Active, code: number | string | null): void {
+    this.release(a);
     if (a.ended) return;
     try {
       a.writer.flush();
     } catch {
       /* nothing more can be saved; the checkpoint already written is what resume uses */
     }
-    finishSession(this.store, a.runId, 'interrupted', { error: `trainer process exited unexpectedly (code ${code ?? 'signal'})` });
+    finishSession(this.store, a.runId, 'interrupted', { error: `trainer process exited unexpectedly (${typeof code === 'string' ? `signal ${code}` : `code ${code}`})` });
     this.announce(a.runId);
   }
 }

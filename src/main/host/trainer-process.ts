@@ -35,8 +35,12 @@ export function serveTrainer(channel: Channel<HostMessage, TrainerMessage>): voi
   let paused = false;
   let stop = false;
   let started = false;
+  let sendNow: (() => void) | undefined;
   channel.onMessage(async (m) => {
-    if (m.type === 'pause') paused = true;
+    if (m.type === 'pause') {
+      paused = true;
+      sendNow?.(); // the host's record of progress should not lag behind a pause
+    }
     else if (m.type === 'resume') paused = false;
     else if (m.type === 'stop') stop = true;
     else if (m.type === 'start' && !started) {
@@ -49,12 +53,12 @@ export function serveTrainer(channel: Channel<HostMessage, TrainerMessage>): voi
         let lastSend = performance.now();
         const t0 = performance.now();
         const startAt = trainer.iteration;
-        const send = () => {
+        const send = (sendNow = () => {
           const ms = (performance.now() - t0) / Math.max(1, trainer.iteration - startAt);
           channel.send({ type: 'records', records: batch, msPerIteration: ms });
           batch = [];
           lastSend = performance.now();
-        };
+        });
         const outcome = await runLoop(trainer, {
           until: m.until,
           shouldStop: () => stop,

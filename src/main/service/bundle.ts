@@ -15,6 +15,11 @@ import { requireRun, UserError } from './runs.js';
 import { APP_VERSION } from './version.js';
 
 export const BUNDLE_FORMAT = 1;
+
+/** A bundle that cannot be read: invalid input, not a conflict with the app's state. */
+export class BundleError extends UserError {
+  override name = 'BundleError';
+}
 const DTYPES = { float32: 4, float64: 8, int32: 4, uint8: 1 } as const;
 
 const ArrayEntry = z.strictObject({
@@ -96,9 +101,9 @@ export function exportBundle(store: RunStore, runId: number): { fileName: string
 
 function readArray(files: Record<string, Uint8Array>, e: Entry): ArrayBufferView {
   const raw = files[e.file];
-  if (!raw) throw new UserError(`bundle: array ${e.name} names a missing file ${e.file}`);
+  if (!raw) throw new BundleError(`bundle: array ${e.name} names a missing file ${e.file}`);
   const count = e.shape.reduce((a, b) => a * b, 1);
-  if (raw.length !== count * DTYPES[e.dtype]) throw new UserError(`bundle: ${e.file} holds ${raw.length} bytes, shape [${e.shape}] of ${e.dtype} needs ${count * DTYPES[e.dtype]}`);
+  if (raw.length !== count * DTYPES[e.dtype]) throw new BundleError(`bundle: ${e.file} holds ${raw.length} bytes, shape [${e.shape}] of ${e.dtype} needs ${count * DTYPES[e.dtype]}`);
   const buf = raw.slice().buffer;
   switch (e.dtype) {
     case 'float32':
@@ -118,34 +123,34 @@ export function importBundle(store: RunStore, bytes: Uint8Array): RunRow {
   try {
     files = unzipSync(bytes);
   } catch {
-    throw new UserError('bundle: not a .ganrun file (not a zip archive)');
+    throw new BundleError('bundle: not a .ganrun file (not a zip archive)');
   }
   const manifestBytes = files['manifest.json'];
-  if (!manifestBytes) throw new UserError('bundle: manifest.json is missing');
+  if (!manifestBytes) throw new BundleError('bundle: manifest.json is missing');
   let raw: unknown;
   try {
     raw = JSON.parse(strFromU8(manifestBytes));
   } catch {
-    throw new UserError('bundle: manifest.json is not valid JSON');
+    throw new BundleError('bundle: manifest.json is not valid JSON');
   }
   if (typeof raw === 'object' && raw !== null && 'format' in raw && raw.format !== BUNDLE_FORMAT) {
-    throw new UserError(`bundle: format ${String(raw.format)} is not supported by this app (it reads format ${BUNDLE_FORMAT})`);
+    throw new BundleError(`bundle: format ${String(raw.format)} is not supported by this app (it reads format ${BUNDLE_FORMAT})`);
   }
   const parsed = Manifest.safeParse(raw);
-  if (!parsed.success) throw new UserError(`bundle: manifest: ${formatIssues(parsed.error)}`);
+  if (!parsed.success) throw new BundleError(`bundle: manifest: ${formatIssues(parsed.error, '(manifest)')}`);
   const m = parsed.data;
   const config = parseRunConfig(m.run.config);
   const byName = new Map<string, ArrayBufferView>();
   for (const e of m.arrays) byName.set(e.name, readArray(files, e));
   const need = (name: string) => {
     const a = byName.get(name);
-    if (!a) throw new UserError(`bundle: array ${name} is listed but not described`);
+    if (!a) throw new BundleError(`bundle: array ${name} is listed but not described`);
     return a;
   };
   const it = need('losses.iteration') as Int32Array;
   const d = need('losses.d') as Float64Array;
   const g = need('losses.g') as Float64Array;
-  if (d.length !== it.length || g.length !== it.length) throw new UserError('bundle: loss arrays differ in length');
+  if (d.length !== it.length || g.length !== it.length) throw new BundleError('bundle: loss arrays differ in length');
   const losses: LossRecord[] = Array.from(it, (iteration, i) => ({ iteration, dLoss: d[i]!, gLoss: g[i]! }));
   const shapes = new Map(m.arrays.map((e) => [e.name, e.shape]));
   const snapshots: SnapshotRecord[] = m.snapshots.map((s) => ({

@@ -21,7 +21,7 @@ import { FormulaError } from '../engine/formula.js';
 import { Rng } from '../engine/rng.js';
 import type { TrainerHost } from '../host/trainer-host.js';
 import type { RunRow, RunStore } from '../store/index.js';
-import { exportBundle, importBundle } from './bundle.js';
+import { BundleError, exportBundle, importBundle } from './bundle.js';
 import { createRun, requireRun, UserError } from './runs.js';
 import { APP_VERSION } from './version.js';
 
@@ -170,6 +170,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
 /** Turns any failure into an ApiError a person can read; internal details stay in the log. */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  if (err instanceof BundleError) return new ApiError(err.message, 'invalid');
   if (err instanceof UserError) return new ApiError(err.message, /^unknown run/.test(err.message) ? 'not-found' : 'conflict');
   if (err instanceof ConfigError || err instanceof FormulaError || err instanceof DatasetError) return new ApiError(err.message, 'invalid');
   console.error(err);
@@ -181,7 +182,7 @@ export async function dispatch(handlers: Handlers, name: string, payload: unknow
   if (!Object.hasOwn(REQUESTS, name)) throw new ApiError(`unknown request "${name}"`, 'invalid');
   const key = name as RequestName;
   const parsed = REQUESTS[key].request.safeParse(payload ?? {});
-  if (!parsed.success) throw new ApiError(`${name}: ${formatIssues(parsed.error)}`, 'invalid');
+  if (!parsed.success) throw new ApiError(`${name}: ${formatIssues(parsed.error, '(payload)')}`, 'invalid');
   try {
     return await (handlers[key] as (p: unknown) => unknown)(parsed.data);
   } catch (err) {

@@ -84,6 +84,11 @@ export class RecordWriter {
     if (r.snapshot || r.checkpoint || performance.now() - this.lastFlush >= (this.options.flushEveryMs ?? 1000)) this.flush();
   }
 
+  /** Whether anything waits to be written. */
+  hasPending(): boolean {
+    return this.losses.length > 0 || this.snapshots.length > 0 || this.checkpoint !== undefined;
+  }
+
   keepCheckpoint(c: CheckpointRecord): void {
     this.checkpoint = c;
     this.lastCheckpointIteration = c.iteration;
