@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { electronBinary } from '../src/main/electron-runtime.js';
 import { openStore } from '../src/main/store/index.js';
 import { cli, cliJson, cliSpawn } from './helpers/cli.js';
 import { tempDir } from './helpers/tmp.js';
@@ -193,3 +194,24 @@ describe('gan-lab resume after SIGKILL', () => {
     expect(a).toBe(b);
   });
 });
+
+const hasElectron = electronBinary(path.resolve(import.meta.dirname, '..')) !== undefined;
+describe.skipIf(hasElectron)(`gan-lab start without the Electron runtime${hasElectron ? ' (skipped: Electron runtime installed, start would open the app)' : ''}`, () => {
+  it('says so in one line and serves browser mode at the address it prints', async () => {
+    const child = cliSpawn(['start', '--db', path.join(dir, 'start.db')]);
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      await expect.poll(() => out, { timeout: 30_000 }).toMatch(/http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/);
+      expect(out.split('\n')[0]).toMatch(/^Electron runtime not installed .*starting browser mode/);
+      const url = /http:\/\/127\.0\.0\.1:\d+\/\?token=\S+/.exec(out)![0];
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toMatch(/<title>GAN Lab<\/title>/);
+    } finally {
+      child.kill('SIGINT');
+      await new Promise((r) => child.once('exit', r));
+    }
+  });
+});
+
