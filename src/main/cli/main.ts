@@ -17,7 +17,8 @@ import { APP_VERSION } from '../service/version.js';
 import { collect, nonNegativeInt, phase, positiveInt } from './args.js';
 import { printJson, printRun, printRunsTable, runJson } from './output.js';
 import { serveCommand, startCommand } from './serve.js';
-import { runTraining, trainCommand, type TrainFlags } from './train.js';
+import { sweepCommand } from './sweep.js';
+import { configFromFlags, runTraining, trainCommand, type TrainFlags } from './train.js';
 
 interface CommonFlags {
   db?: string;
@@ -58,7 +59,13 @@ export function buildProgram(): Command {
     .option('--name <name>', 'a name for the run')
     .option('--points-csv <file>', 'train on 2-D points from a CSV file (dataset.kind=points)')
     .addOption(new Option('--backend <name>', 'tfjs backend (default: best available)').choices([...BACKENDS, 'auto']))
+    .option('--seeds <list>', 'train a sweep of seeds side by side, e.g. 1-8 or 1,3,5 (one run each)')
     .action(async (flags: TrainFlags & CommonFlags) => {
+      if (flags.seeds !== undefined) {
+        if (flags.seed !== undefined) throw new UserError('use either --seed or --seeds, not both');
+        await sweepCommand(flags.db ?? defaultDbPath(), configFromFlags(flags), flags.seeds, flags);
+        return;
+      }
       await withStore(flags, (store) => trainCommand(store, flags));
     });
 

@@ -1,5 +1,6 @@
 /** `gan-lab train` and `gan-lab resume`: training from a terminal, with progress and Ctrl-C. */
 import cliProgress from 'cli-progress';
+import type { RunConfig } from '../../shared/config.js';
 import { resolveRunConfig } from '../../shared/validate.js';
 import type { BackendChoice } from '../engine/backend.js';
 import type { RunStore } from '../store/index.js';
@@ -13,6 +14,7 @@ export interface TrainFlags {
   set?: string[];
   iterations?: number;
   seed?: number;
+  seeds?: string;
   name?: string;
   pointsCsv?: string;
   backend?: BackendChoice;
@@ -93,18 +95,22 @@ export async function runTraining(store: RunStore, runId: number, until: number 
   }
 }
 
-export async function trainCommand(store: RunStore, flags: TrainFlags): Promise<TrainSummary> {
+/** The configuration a `train` command line describes: preset, then file, then --set, then flags. */
+export function configFromFlags(flags: TrainFlags): RunConfig {
   const file = flags.config ? readConfigFile(flags.config) : undefined;
   const overrides: Record<string, unknown> = {};
   if (flags.iterations !== undefined) overrides.schedule = { iterations: flags.iterations };
   if (flags.seed !== undefined) overrides.seed = flags.seed;
   if (flags.pointsCsv) overrides.dataset = { kind: 'points', points: readPointsCsv(flags.pointsCsv) };
-  const config = resolveRunConfig({
+  return resolveRunConfig({
     preset: flags.preset ?? (file ? undefined : 'article'),
     ...(file ? { file } : {}),
     sets: flags.set ?? [],
     overrides,
   });
-  const run = createRun(store, config, flags.name);
+}
+
+export async function trainCommand(store: RunStore, flags: TrainFlags): Promise<TrainSummary> {
+  const run = createRun(store, configFromFlags(flags), flags.name);
   return runTraining(store, run.id, undefined, flags);
 }

@@ -1,0 +1,85 @@
+/**
+ * Seed sweeps: one configuration trained under several seeds, stored as separate runs that share
+ * a sweep id, so they can be compared as a mean and a spread. The runs train in trainer processes,
+ * as many at once as there are cores.
+ */
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import type { RunConfig } from '../../shared/config.js';
+import type { TrainerHost } from '../host/trainer-host.js';
+import type { RunRow, RunStore } from '../store/index.js';
+import { createRun, UserError } from './runs.js';
+
+/** "1-8", "1,3,5" or "1-3,10" -> the seeds, in order, without repeats. */
+export function parseSeeds(text: string): number[] {
+  const seeds: number[] = [];
+  for (const part of text.split(',').map((p) => p.trim())) {
+    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
+    if (!m) throw new UserError(`--seeds "${text}": expected a list like 1-8 or 1,3,5`);
+    const from = Number(m[1]);
+    const to = m[2] === undefined ? from : Number(m[2]);
+    if (to < from || to - from > 999) throw new UserError(`--seeds "${text}": the range ${part} is empty or too long`);
+    for (let s = from; s <= to; s++) if (!seeds.includes(s)) seeds.push(s);
+  }
+  if (seeds.length < 2) throw new UserError(`--seeds "${text}": a sweep needs at least two seeds`);
+  return seeds;
+}
+
+export function createSweep(store: RunStore, config: RunConfig, seeds: number[], name?: string): { sweepId: string; runs: RunRow[] } {
+  const sweepId = randomUUID();
+  const base = name ?? config.name ?? `${config.dataset.kind} sweep`;
+  const runs = store.transaction(() => seeds.map((seed) => createRun(store, { ...config, seed }, `${base} seed ${seed}`, { sweepId })));
+  return { sweepId, runs };
+}
+
+const ENDED = new Set(['finished', 'stopped', 'diverged', 'failed', 'interrupted']);
+
+/**
+ * Trains the runs, `parallel` at a time (default: one per core). Resolves when all have ended;
+ * `shouldStop` stops the active ones (they keep checkpoints) and starts no more.
+ */
+export function trainSweep(
+  host: TrainerHost,
+  subscribe: (listener: (name: string, payload: unknown) => void) => () => void,
+  runIds: number[],
+  options: { parallel?: number; shouldStop?(): boolean } = {},
+): Promise<void> {
+  const parallel = Math.max(1, options.parallel ?? os.availableParallelism());
+  const queue = [...runIds];
+  let active = 0;
+  return new Promise((resolve, reject) => {
+    const next = () => {
+      try {
+        while (active < parallel && queue.length > 0 && !options.shouldStop?.()) {
+          host.start(queue.shift()!);
+          active += 1;
+        }
+        if (active === 0) {
+          unsubscribe();
+          clearInterval(stopper);
+          resolve();
+        }
+      } catch (err) {
+        unsubscribe();
+        clearInterval(stopper);
+        reject(err);
+      }
+    };
+    const unsubscribe = subscribe((name, payload) => {
+      const p = payload as { runId?: number; status?: string };
+      if (name === 'run.status' && p.runId !== undefined && runIds.includes(p.runId) && ENDED.has(p.status ?? '')) {
+        active -= 1;
+        next();
+      }
+    });
+    let stopping = false;
+    const stopper = setInterval(() => {
+      if (!stopping && options.shouldStop?.()) {
+        stopping = true;
+        queue.length = 0;
+        for (const id of runIds) if (host.isActive(id)) void host.stop(id).catch(() => {});
+      }
+    }, 100);
+    next();
+  });
+}
