@@ -149,7 +149,26 @@ describe('training service', () => {
     for (const name of ['real', 'fake', 'centroids', 'heatmap', 'heatmapBounds', 'manifold', 'arrows']) expect(names).toContain(name);
     expect(Object.keys(store.snapshot(run.id, 50)!.metrics).sort()).toEqual(['mmd2', 'onCurveFraction', 'slicedWasserstein', 'xCoverage']);
     expect(store.getRun(run.id)!.backend).toBe(summary.backend);
-    expect(['tensorflow', 'wasm', 'cpu']).toContain(summary.backend);
+    expect(['tensorflow', 'wasm', 'cpu', 'fused-js']).toContain(summary.backend);
     store.close();
   });
 });
+
+describe('the tfjs engine, chosen explicitly', () => {
+  it('is deterministic and resumes exactly too', async () => {
+    const store = freshStore();
+    const a = createRun(store, small({ schedule: { iterations: 80, batchSize: 32 } }));
+    const b = createRun(store, small({ schedule: { iterations: 80, batchSize: 32 } }));
+    const sa = await trainRun(store, a.id, { engine: 'tfjs' });
+    expect(['tensorflow', 'wasm', 'cpu']).toContain(sa.backend);
+    await trainRun(store, b.id, { engine: 'tfjs', until: 40 });
+    await trainRun(store, b.id, { engine: 'tfjs' });
+    expect(store.lossSeries(b.id)).toEqual(store.lossSeries(a.id));
+    expect(snapshotBytes(store, b.id)).toEqual(snapshotBytes(store, a.id));
+    // and the fused engine (the default where it applies) says so in the run's backend
+    const c = createRun(store, small({ schedule: { iterations: 10, batchSize: 32 } }));
+    expect((await trainRun(store, c.id)).backend).toBe('fused-js');
+    store.close();
+  });
+});
+

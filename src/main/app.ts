@@ -5,6 +5,7 @@
  */
 import type { EventName, EventOf } from '../shared/contract.js';
 import type { BackendChoice } from './engine/backend.js';
+import type { EngineChoice } from './engine/trainer.js';
 import type { SpawnWorker } from './host/protocol.js';
 import { TrainerHost } from './host/trainer-host.js';
 import { createHandlers, dispatch, type Handlers } from './service/handlers.js';
@@ -27,6 +28,7 @@ export interface AppOptions {
   spawnWorker: SpawnWorker;
   nativeBinding?: string;
   backend?: BackendChoice;
+  engine?: EngineChoice;
 }
 
 export function createApp(options: AppOptions): GanLabApp {
@@ -35,7 +37,7 @@ export function createApp(options: AppOptions): GanLabApp {
   const emit = <K extends EventName>(name: K, payload: EventOf<K>) => {
     for (const l of listeners) l(name, payload);
   };
-  const host = new TrainerHost(store, options.spawnWorker, emit, options.backend ?? 'auto');
+  const host = new TrainerHost(store, options.spawnWorker, emit, options.backend ?? 'auto', options.engine ?? 'auto');
   const handlers = createHandlers({ store, host, transport: options.transport, notifyRunsChanged: () => emit('runs.changed', {}) });
   let closed = false;
   return {

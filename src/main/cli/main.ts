@@ -8,6 +8,7 @@ import { ConfigError } from '../../shared/validate.js';
 import { PRESET_NAMES } from '../../shared/presets.js';
 import { defaultDbPath } from '../app-paths.js';
 import { BACKENDS } from '../engine/backend.js';
+import { ENGINES } from '../engine/trainer.js';
 import { DatasetError } from '../engine/datasets.js';
 import { FormulaError } from '../engine/formula.js';
 import { openStore, type RunStore } from '../store/index.js';
@@ -59,6 +60,7 @@ export function buildProgram(): Command {
     .option('--name <name>', 'a name for the run')
     .option('--points-csv <file>', 'train on 2-D points from a CSV file (dataset.kind=points)')
     .addOption(new Option('--backend <name>', 'tfjs backend (default: best available)').choices([...BACKENDS, 'auto']))
+    .addOption(new Option('--engine <name>', 'training engine: fused (fast, plain JS) where it applies, or tfjs').choices([...ENGINES]))
     .option('--seeds <list>', 'train a sweep of seeds side by side, e.g. 1-8 or 1,3,5 (one run each)')
     .action(async (flags: TrainFlags & CommonFlags) => {
       if (flags.seeds !== undefined) {
@@ -72,7 +74,8 @@ export function buildProgram(): Command {
   withCommon(program.command('resume').argument('<run>', 'run id or name').description('continue a stopped or interrupted run from its last checkpoint'))
     .option('--until <n>', 'continue to this many iterations (default: the planned total)', positiveInt)
     .addOption(new Option('--backend <name>', 'tfjs backend').choices([...BACKENDS, 'auto']))
-    .action(async (ref: string, flags: CommonFlags & { until?: number; backend?: TrainFlags['backend'] }) => {
+    .addOption(new Option('--engine <name>', 'training engine').choices([...ENGINES]))
+    .action(async (ref: string, flags: CommonFlags & { until?: number; backend?: TrainFlags['backend']; engine?: TrainFlags['engine'] }) => {
       await withStore(flags, (store) => runTraining(store, requireRun(store, ref).id, flags.until, flags));
     });
 

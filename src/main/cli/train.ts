@@ -3,6 +3,7 @@ import cliProgress from 'cli-progress';
 import type { RunConfig } from '../../shared/config.js';
 import { resolveRunConfig } from '../../shared/validate.js';
 import type { BackendChoice } from '../engine/backend.js';
+import type { EngineChoice } from '../engine/trainer.js';
 import type { RunStore } from '../store/index.js';
 import { createRun, trainRun, type Progress, type TrainSummary } from '../service/training.js';
 import { readConfigFile, readPointsCsv } from './args.js';
@@ -18,6 +19,7 @@ export interface TrainFlags {
   name?: string;
   pointsCsv?: string;
   backend?: BackendChoice;
+  engine?: EngineChoice;
   json?: boolean;
 }
 
@@ -74,13 +76,14 @@ function stopOnSignals(quiet: boolean, beforeNotice: () => void) {
   };
 }
 
-export async function runTraining(store: RunStore, runId: number, until: number | undefined, flags: { json?: boolean; backend?: BackendChoice }): Promise<TrainSummary> {
+export async function runTraining(store: RunStore, runId: number, until: number | undefined, flags: { json?: boolean; backend?: BackendChoice; engine?: EngineChoice }): Promise<TrainSummary> {
   const progress = progressReporter(!flags.json && process.stderr.isTTY === true);
   const signals = stopOnSignals(Boolean(flags.json), progress.stop);
   try {
     const summary = await trainRun(store, runId, {
       ...(until !== undefined ? { until } : {}),
       ...(flags.backend ? { backend: flags.backend } : {}),
+      ...(flags.engine ? { engine: flags.engine } : {}),
       onProgress: progress.update,
       shouldStop: signals.shouldStop,
       flushEveryMs: 250,

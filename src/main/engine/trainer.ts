@@ -8,6 +8,7 @@ import type { RunConfig } from '../../shared/config.js';
 import { decodeState, encodeState, type TrainerState } from './checkpoint.js';
 import { makeDataset, type Dataset } from './datasets.js';
 import { discriminatorLoss, generatorLoss } from './losses.js';
+import { FusedGan, fusedSupport } from './fused/index.js';
 import { Discriminator, makeGenerator, newScope, type ForwardMode, type Mlp } from './model.js';
 import { Optimizer } from './optimizers.js';
 import type { CheckpointRecord, LossRecord, SnapshotRecord } from './records.js';
@@ -15,6 +16,23 @@ import { Recorder } from './recorder.js';
 import { Rng, runStreams } from './rng.js';
 
 export const DATA_DIM = 2;
+
+/** auto: the fused engine where it supports the config, else tfjs. GAN_LAB_ENGINE overrides auto. */
+export type EngineChoice = 'auto' | 'fused' | 'tfjs';
+export const ENGINES = ['auto', 'fused', 'tfjs'] as const;
+
+export function engineFromEnv(choice: EngineChoice = 'auto'): EngineChoice {
+  const env = process.env.GAN_LAB_ENGINE;
+  return choice === 'auto' && (env === 'fused' || env === 'tfjs') ? env : choice;
+}
+
+/**
+ * What is stored as a run's backend: the tfjs backend, or `fused-js` when the fused engine
+ * computed the training steps (the tfjs backend then only records snapshots).
+ */
+export function backendLabel(trainer: Trainer, tfjsBackend: string): string {
+  return trainer.engine === 'fused' ? 'fused-js' : tfjsBackend;
+}
 
 export interface IterationResult {
   iteration: number;
@@ -38,13 +56,18 @@ export class Trainer {
   private readonly train: ForwardMode;
   /** Index of the next iteration to run (= iterations completed). */
   iteration = 0;
+  /**
+   * The fused engine trains when it supports the config (engine/fused): the tfjs variables then
+   * hold the weights only at recording and checkpoint time, when they are synced from it.
+   */
+  private readonly fused: FusedGan | undefined;
 
   /** The iteration count the run is planned for (a resume may extend the config's). */
   readonly plannedIterations: number;
 
   constructor(
     readonly config: RunConfig,
-    options: { state?: Uint8Array; plannedIterations?: number } = {},
+    options: { state?: Uint8Array; plannedIterations?: number; engine?: EngineChoice } = {},
   ) {
     this.plannedIterations = options.plannedIterations ?? config.schedule.iterations;
     // Decode first: a corrupt checkpoint fails before any tensor is allocated.
@@ -67,6 +90,38 @@ export class Trainer {
         throw err;
       }
     }
+    const engine = engineFromEnv(options.engine);
+    const support = fusedSupport(config);
+    if (engine === 'fused' && !support.ok) {
+      this.dispose();
+      throw new Error(`the fused engine cannot train this configuration: ${support.reason}`);
+    }
+    if (engine !== 'tfjs' && support.ok) {
+      this.fused = new FusedGan(config);
+      this.pushToFused();
+    }
+  }
+
+  /** Which engine computes the training steps. */
+  get engine(): 'fused' | 'tfjs' {
+    return this.fused ? 'fused' : 'tfjs';
+  }
+
+  /** tfjs variables -> fused engine (after creation or a restore). */
+  private pushToFused(): void {
+    const arrays = new Map(this.namedVariables().map(([name, v]) => [name, v.dataSync() as Float32Array]));
+    this.fused!.importState(arrays, { generator: this.optG.step, discriminator: this.optD.step });
+  }
+
+  /** Fused engine -> tfjs variables, so the recorder and checkpoints see the current weights. */
+  private pullFromFused(): void {
+    if (!this.fused) return;
+    const { arrays, steps } = this.fused.exportState();
+    tf.tidy(() => {
+      for (const [name, v] of this.namedVariables()) v.assign(tf.tensor(arrays.get(name)!, v.shape));
+    });
+    this.optG.step = steps.generator;
+    this.optD.step = steps.discriminator;
   }
 
   private realBatch(): tf.Tensor2D {
@@ -126,14 +181,76 @@ export class Trainer {
     return value;
   }
 
+  /** The fused engine's iteration: the same draws from the same stream, in the same order. */
+  private runFusedSteps(snapshotDue: boolean): { d: number; g: number } {
+    const f = this.fused!;
+    const { dSteps, gSteps, freshBatchPerStep, batchSize: n } = this.config.schedule;
+    const dim = this.config.noise.dim;
+    const noise = () => (this.config.noise.distribution === 'uniform' ? this.rng.uniform(n * dim, -1, 1) : this.rng.normal(n * dim));
+    let x: Float32Array | undefined;
+    let z: Float32Array | undefined;
+    if (!freshBatchPerStep) {
+      x = this.dataset.sample(n, this.rng.next);
+      z = noise();
+    }
+    let d = NaN;
+    let g = NaN;
+    for (let s = 0; s < dSteps; s++) {
+      if (freshBatchPerStep) {
+        x = this.dataset.sample(n, this.rng.next);
+        z = noise();
+      }
+      d = f.dStep(x!, z!, n);
+    }
+    if (snapshotDue) {
+      this.pullFromFused();
+      this.recorder.recordPhase('after-d');
+    }
+    for (let s = 0; s < gSteps; s++) {
+      if (freshBatchPerStep) z = noise();
+      g = f.gStep(z!, n);
+    }
+    if (snapshotDue) this.pullFromFused();
+    return { d, g };
+  }
+
   /** Runs iteration `this.iteration` and returns what it recorded. */
   runIteration(): IterationResult {
-    const it = this.iteration;
-    const { dSteps, gSteps, freshBatchPerStep, batchSize } = this.config.schedule;
-    const rec = this.config.recording;
-    const snapshotDue = it % rec.snapshotEvery === 0 || it === this.plannedIterations - 1;
-    if (snapshotDue) this.recorder.beginSnapshot(it);
+    if (this.fused) return this.finishIteration(this.iteration, this.beginIteration(), (due) => this.runFusedSteps(due));
+    return this.finishIteration(this.iteration, this.beginIteration(), (due) => this.runTfjsSteps(due));
+  }
 
+  private beginIteration(): boolean {
+    const it = this.iteration;
+    const snapshotDue = it % this.config.recording.snapshotEvery === 0 || it === this.plannedIterations - 1;
+    if (snapshotDue) {
+      this.pullFromFused();
+      this.recorder.beginSnapshot(it);
+    }
+    return snapshotDue;
+  }
+
+  private finishIteration(it: number, snapshotDue: boolean, steps: (snapshotDue: boolean) => { d: number; g: number }): IterationResult {
+    const rec = this.config.recording;
+    const { d, g } = steps(snapshotDue);
+    const result: IterationResult = { iteration: it, dLoss: d, gLoss: g };
+    if (!Number.isFinite(d) || !Number.isFinite(g)) {
+      this.recorder.abandonSnapshot();
+      result.diverged = `${!Number.isFinite(d) ? `D loss is ${d}` : `G loss is ${g}`} at iteration ${it}`;
+      return result;
+    }
+    if (snapshotDue) result.snapshot = this.recorder.finishSnapshot();
+    if (it % rec.lossEvery === 0) result.losses = { iteration: it, dLoss: d, gLoss: g };
+    this.iteration = it + 1;
+    if (this.iteration % rec.checkpointEvery === 0 || this.iteration === this.plannedIterations) {
+      result.checkpoint = this.checkpoint();
+    }
+    return result;
+  }
+
+  /** The tfjs engine's iteration. */
+  private runTfjsSteps(snapshotDue: boolean): { d: number; g: number } {
+    const { dSteps, gSteps, freshBatchPerStep, batchSize } = this.config.schedule;
     let x: tf.Tensor | undefined;
     let z: tf.Tensor | undefined;
     if (!freshBatchPerStep) {
@@ -164,24 +281,12 @@ export class Trainer {
     const d = dLoss!.dataSync()[0]!;
     const g = gLoss!.dataSync()[0]!;
     tf.dispose([dLoss!, gLoss!]);
-
-    const result: IterationResult = { iteration: it, dLoss: d, gLoss: g };
-    if (!Number.isFinite(d) || !Number.isFinite(g)) {
-      this.recorder.abandonSnapshot();
-      result.diverged = `${!Number.isFinite(d) ? `D loss is ${d}` : `G loss is ${g}`} at iteration ${it}`;
-      return result;
-    }
-    if (snapshotDue) result.snapshot = this.recorder.finishSnapshot();
-    if (it % rec.lossEvery === 0) result.losses = { iteration: it, dLoss: d, gLoss: g };
-    this.iteration = it + 1;
-    if (this.iteration % rec.checkpointEvery === 0 || this.iteration === this.plannedIterations) {
-      result.checkpoint = this.checkpoint();
-    }
-    return result;
+    return { d, g };
   }
 
   /** The whole state after the iterations completed so far. */
   checkpoint(): CheckpointRecord {
+    this.pullFromFused();
     const state: TrainerState = {
       iteration: this.iteration,
       rng: this.rng.state(),

@@ -5,10 +5,11 @@
 import type { RunConfig } from '../../shared/config.js';
 import type { BackendChoice } from '../engine/backend.js';
 import type { LoopEnd } from '../engine/loop.js';
+import type { EngineChoice } from '../engine/trainer.js';
 import type { IterationRecords } from '../service/session.js';
 
 export type HostMessage =
-  | { type: 'start'; config: RunConfig; plannedIterations: number; until: number; state?: Uint8Array; backend?: BackendChoice }
+  | { type: 'start'; config: RunConfig; plannedIterations: number; until: number; state?: Uint8Array; backend?: BackendChoice; engine?: EngineChoice }
   | { type: 'pause' }
   | { type: 'resume' }
   | { type: 'stop' };

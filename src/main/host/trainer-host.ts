@@ -5,6 +5,7 @@
  */
 import type { EventName, EventOf } from '../../shared/contract.js';
 import type { BackendChoice } from '../engine/backend.js';
+import type { EngineChoice } from '../engine/trainer.js';
 import type { RunRow, RunStore } from '../store/index.js';
 import { requireRun, UserError } from '../service/runs.js';
 import { finishSession, planSession, RecordWriter } from '../service/session.js';
@@ -31,6 +32,7 @@ export class TrainerHost {
     private readonly spawnWorker: SpawnWorker,
     private readonly emit: Emit,
     private readonly backend: BackendChoice = 'auto',
+    private readonly engine: EngineChoice = 'auto',
   ) {}
 
   isActive(runId: number): boolean {
@@ -83,6 +85,7 @@ export class TrainerHost {
       plannedIterations: plan.planned,
       until: plan.until,
       backend: this.backend,
+      engine: this.engine,
       ...(plan.checkpoint ? { state: plan.checkpoint.state } : {}),
     });
     return row;

@@ -4,7 +4,7 @@
  */
 import { initBackend } from '../engine/backend.js';
 import { runLoop } from '../engine/loop.js';
-import { Trainer } from '../engine/trainer.js';
+import { backendLabel, Trainer } from '../engine/trainer.js';
 import type { IterationRecords } from '../service/session.js';
 import type { Channel, HostMessage, TrainerMessage } from './protocol.js';
 
@@ -46,8 +46,9 @@ export function serveTrainer(channel: Channel<HostMessage, TrainerMessage>): voi
     else if (m.type === 'start' && !started) {
       started = true;
       try {
-        const backend = await initBackend(m.backend ?? 'auto');
-        const trainer = new Trainer(m.config, { plannedIterations: m.plannedIterations, ...(m.state ? { state: m.state } : {}) });
+        const tfjsBackend = await initBackend(m.backend ?? 'auto');
+        const trainer = new Trainer(m.config, { plannedIterations: m.plannedIterations, ...(m.engine ? { engine: m.engine } : {}), ...(m.state ? { state: m.state } : {}) });
+        const backend = backendLabel(trainer, tfjsBackend);
         channel.send({ type: 'ready', backend });
         let batch: IterationRecords[] = [];
         let lastSend = performance.now();

@@ -5,7 +5,7 @@
  */
 import { initBackend, type BackendChoice } from '../engine/backend.js';
 import { runLoop } from '../engine/loop.js';
-import { Trainer } from '../engine/trainer.js';
+import { backendLabel, Trainer, type EngineChoice } from '../engine/trainer.js';
 import type { RunStatus, RunStore } from '../store/index.js';
 import { latestMetrics } from './runs.js';
 import { finishSession, planSession, RecordWriter } from './session.js';
@@ -22,6 +22,7 @@ export interface TrainOptions {
   /** Continue to this many completed iterations (default: the planned total). */
   until?: number;
   backend?: BackendChoice;
+  engine?: EngineChoice;
   onProgress?(p: Progress): void;
   shouldStop?(): boolean;
   /** Longest time recorded losses wait in memory before they are written. */
@@ -46,8 +47,13 @@ export interface TrainSummary {
  */
 export async function trainRun(store: RunStore, runId: number, options: TrainOptions = {}): Promise<TrainSummary> {
   const plan = planSession(store, runId, options.until);
-  const backend = await initBackend(options.backend);
-  const trainer = new Trainer(plan.config, { plannedIterations: plan.planned, ...(plan.checkpoint ? { state: plan.checkpoint.state } : {}) });
+  const tfjsBackend = await initBackend(options.backend);
+  const trainer = new Trainer(plan.config, {
+    plannedIterations: plan.planned,
+    ...(options.engine ? { engine: options.engine } : {}),
+    ...(plan.checkpoint ? { state: plan.checkpoint.state } : {}),
+  });
+  const backend = backendLabel(trainer, tfjsBackend);
   store.updateRun(runId, { status: 'running', backend });
   const started = performance.now();
   const writer = new RecordWriter(store, runId, plan, {
