@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { resolveRunConfig } from '../src/shared/validate.js';
 import { initBackend, type BackendChoice } from '../src/main/engine/backend.js';
 import { runLoop } from '../src/main/engine/loop.js';
-import { Trainer } from '../src/main/engine/trainer.js';
+import { Trainer, type EngineChoice } from '../src/main/engine/trainer.js';
 
 const { values } = parseArgs({
   options: {
@@ -25,8 +25,31 @@ const { values } = parseArgs({
     backend: { type: 'string', default: 'auto' },
     reference: { type: 'string' },
     'no-reference': { type: 'boolean', default: false },
+    engine: { type: 'string', default: 'auto' },
+    leak: { type: 'string' },
   },
 });
+
+const engine = values.engine as EngineChoice;
+
+/** --leak N: the article preset for N iterations; tensors and RSS after 1 000 and after N. */
+async function leakCheck(total: number): Promise<void> {
+  await initBackend(values.backend as BackendChoice);
+  const config = resolveRunConfig({ preset: 'article', overrides: { schedule: { iterations: total } } });
+  const trainer = new Trainer(config, { engine });
+  const marks: Array<{ iteration: number; tensors: number; rssMiB: number }> = [];
+  const t0 = performance.now();
+  while (trainer.iteration < total) {
+    trainer.runIteration();
+    if (trainer.iteration === 1000 || trainer.iteration === total || trainer.iteration % 10_000 === 0) {
+      marks.push({ iteration: trainer.iteration, tensors: tf.memory().numTensors, rssMiB: Math.round(process.memoryUsage().rss / 2 ** 20) });
+    }
+  }
+  const row = { case: 'leak', engine: trainer.engine, iterations: total, seconds: (performance.now() - t0) / 1000, marks };
+  console.log(values.json ? JSON.stringify(row) : row);
+  process.exit(0);
+}
+if (values.leak) await leakCheck(Number(values.leak));
 
 interface Case {
   preset: 'article' | 'published-code';
@@ -42,7 +65,7 @@ const backend = await initBackend(values.backend as BackendChoice);
 function ours(c: Case) {
   // Recording as in the preset: losses every 10, snapshots and checkpoints every 1000 (and at the end).
   const config = resolveRunConfig({ preset: c.preset, overrides: { schedule: { iterations: c.iterations } } });
-  const trainer = new Trainer(config);
+  const trainer = new Trainer(config, { engine });
   const tensorsBefore = tf.memory().numTensors;
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
@@ -54,7 +77,7 @@ function ours(c: Case) {
     const steps = config.schedule.dSteps + config.schedule.gSteps;
     return {
       preset: c.preset,
-      backend,
+      backend: trainer.engine === 'fused' ? 'fused-js' : backend,
       iterations: c.iterations,
       optimizerSteps: c.iterations * steps,
       msPerIteration: outcome.msPerIteration,

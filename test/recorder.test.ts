@@ -279,6 +279,16 @@ describe('recording', () => {
     t.dispose();
   });
 
+  it('the fused engine, syncing weights at snapshots and checkpoints, leaks no tensors either', () => {
+    const t = new Trainer(tiny(['recording.snapshotEvery=2', 'schedule.iterations=10', 'recording.checkpointEvery=3']), { engine: 'fused' });
+    expect(t.engine).toBe('fused');
+    t.runIteration();
+    const before = tf.memory().numTensors;
+    for (let i = 0; i < 6; i++) t.runIteration();
+    expect(tf.memory().numTensors).toBe(before);
+    t.dispose();
+  });
+
   describe('divergence', () => {
     it('a run that blows up (SGD at lr 1e6, least squares) reports `diverged` naming the loss and iteration, and records nothing', () => {
       const config = tiny([
