@@ -26,6 +26,7 @@ const { values } = parseArgs({
     reference: { type: 'string' },
     'no-reference': { type: 'boolean', default: false },
     engine: { type: 'string', default: 'auto' },
+    'recording-cost': { type: 'boolean', default: false },
     leak: { type: 'string' },
   },
 });
@@ -62,9 +63,11 @@ const cases: Case[] = [
 
 const backend = await initBackend(values.backend as BackendChoice);
 
-function ours(c: Case) {
+function ours(c: Case, recording = true) {
   // Recording as in the preset: losses every 10, snapshots and checkpoints every 1000 (and at the end).
-  const config = resolveRunConfig({ preset: c.preset, overrides: { schedule: { iterations: c.iterations } } });
+  // Without recording: nothing but the one snapshot and checkpoint at the last iteration.
+  const off = { lossEvery: 1_000_000, snapshotEvery: 10_000_000, checkpointEvery: 10_000_000 };
+  const config = resolveRunConfig({ preset: c.preset, overrides: { schedule: { iterations: c.iterations }, ...(recording ? {} : { recording: off }) } });
   const trainer = new Trainer(config, { engine });
   const tensorsBefore = tf.memory().numTensors;
   let peakRss = process.memoryUsage().rss;
@@ -109,9 +112,11 @@ function reference(c: Case): { stepsPerSecond: number; msPerIteration: number; t
 const rows = [];
 for (const c of cases) {
   const o = await ours(c);
+  const bare = values['recording-cost'] ? await ours(c, false) : undefined;
   const ref = reference(c);
   const row = {
     ...o,
+    ...(bare ? { msPerIterationWithoutRecording: bare.msPerIteration, recordingCostPercent: (100 * (o.msPerIteration - bare.msPerIteration)) / bare.msPerIteration } : {}),
     ...(typeof ref === 'string'
       ? { reference: ref }
       : { referenceStepsPerSecond: ref.stepsPerSecond, referenceMsPerIteration: ref.msPerIteration, ratio: o.stepsPerSecond / ref.stepsPerSecond, torch: ref.torch }),
@@ -126,6 +131,7 @@ if (!values.json) {
   console.log('preset          iterations  steps     ms/it     steps/s   peak RSS  tensors     reference steps/s  ours/ref');
   for (const r of rows) {
     const refCol = 'ratio' in r ? `${f(r.referenceStepsPerSecond as number, 0).padStart(17)}  ${f(r.ratio as number).padStart(8)}` : `  ${r.reference}`;
+    if ('recordingCostPercent' in r) console.log(`  recording costs ${(r.recordingCostPercent as number).toFixed(1)}% (${(r.msPerIterationWithoutRecording as number).toFixed(3)} ms/it without)`);
     console.log(
       `${r.preset.padEnd(16)}${String(r.iterations).padStart(10)}  ${String(r.optimizerSteps).padStart(8)}  ${f(r.msPerIteration, 3).padStart(8)}  ${f(r.stepsPerSecond, 0).padStart(8)}  ${f(r.peakRssMiB, 0).padStart(6)} MiB  ${r.tensorsBefore}->${r.tensorsAfter}`.padEnd(96) + refCol,
     );
