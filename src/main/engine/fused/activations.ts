@@ -1,7 +1,7 @@
 /**
- * Activations applied in place to a layer's output rows, and their derivatives applied in place to
- * the gradient flowing back, both computed from the layer's *output* y (as tfjs's own gradients
- * for tanh, sigmoid and elu are; for leaky ReLU and ReLU, y > 0 exactly when x > 0).
+ * Activations applied in place to a layer's output rows, and their derivatives applied to the
+ * gradient flowing back, computed from the layer's *output* y (as tfjs's own gradients for tanh,
+ * sigmoid and elu are; for leaky ReLU and ReLU, y > 0 exactly when x > 0).
  */
 import type { LayerConfig } from '../../../shared/config.js';
 import { fastExp, fastTanh } from './math.js';
@@ -35,21 +35,13 @@ export function leakySlope(layer: Pick<LayerConfig, 'activation' | 'alpha'>): nu
 }
 
 /**
- * y = f(y) on y[from, to). Leaky ReLU is written without a branch, (1+a)/2 x + (1-a)/2 |x|:
- * activation signs are close to random, and a mispredicted branch per element costs more
- * than the whole formula.
+ * y = f(y) on y[from, to) for the smooth activations (tanh, sigmoid, elu); the piecewise-linear
+ * ones are applied inside the matmul tiles (matmul.ts). Elu is written without a branch,
+ * max(y, 0) + expm1(min(y, 0)) with max and min as (y ± |y|) / 2: activation signs are close to
+ * random, and a mispredicted branch per element costs as much as the formula.
  */
-export function activateInPlace(y: Float32Array, from: number, to: number, act: number, alpha: number): void {
+export function activateInPlace(y: Float32Array, from: number, to: number, act: number): void {
   switch (act) {
-    case ACT_LEAKY: {
-      const p = 0.5 * (1 + alpha);
-      const q = 0.5 * (1 - alpha);
-      for (let i = from; i < to; i++) {
-        const s = y[i]!;
-        y[i] = p * s + q * Math.abs(s);
-      }
-      return;
-    }
     case ACT_TANH:
       for (let i = from; i < to; i++) y[i] = fastTanh(y[i]!);
       return;
@@ -59,53 +51,53 @@ export function activateInPlace(y: Float32Array, from: number, to: number, act: 
     case ACT_ELU:
       for (let i = from; i < to; i++) {
         const s = y[i]!;
-        if (!(s > 0)) y[i] = fastExp(s) - 1;
+        const a = Math.abs(s);
+        y[i] = 0.5 * (s + a) + (fastExp(0.5 * (s - a)) - 1);
       }
       return;
   }
 }
 
 /**
- * g *= f'(x) on g[0, len), from the outputs y (yBits: the same memory as int32). For leaky ReLU
- * the factor is 1 where y > 0 and alpha elsewhere (tfjs's `x > 0 ? 1 : alpha`, so alpha at
- * exactly 0); the test y > 0 is done on y's bits without a branch: for an int32 b, the sign bit
- * of (-b & ~b) is set exactly when b > 0, and a float32 is > 0 exactly when its bits are.
+ * Every supported derivative, written as one expression of the layer's output y:
+ *   f'(x) = c0 + c1 [y > 0] + c2 y + c3 y² + c4 |y|
+ * leaky ReLU: alpha + (1 - alpha) [y > 0] (tfjs's `x > 0 ? 1 : alpha`: alpha at exactly 0; for
+ * ReLU alpha is 0); tanh: 1 - y²; sigmoid: y - y²; elu: 1 + (y - |y|) / 2, i.e. 1 where y >= 0 and
+ * y + 1 below (tfjs's EluGrad); linear: 1. One branch-free expression lets the product with the
+ * incoming gradient be fused into the matmul that computes it; V8 turns +(y > 0) into a setcc.
  */
-export function activationGradInPlace(
-  g: Float32Array,
-  y: Float32Array,
-  yBits: Int32Array,
-  len: number,
-  act: number,
-  alpha: number,
-): void {
+export interface DerivativeCoefficients {
+  c0: number;
+  c1: number;
+  c2: number;
+  c3: number;
+  c4: number;
+}
+
+export function derivativeCoefficients(act: number, alpha: number): DerivativeCoefficients {
   switch (act) {
-    case ACT_LEAKY: {
-      const rest = 1 - alpha;
-      for (let i = 0; i < len; i++) {
-        const b = yBits[i]!;
-        g[i] = g[i]! * (alpha + rest * ((-b & ~b) >>> 31));
-      }
-      return;
-    }
+    case ACT_LEAKY:
+      return { c0: alpha, c1: 1 - alpha, c2: 0, c3: 0, c4: 0 };
     case ACT_TANH:
-      for (let i = 0; i < len; i++) {
-        const v = y[i]!;
-        g[i] = g[i]! * (1 - v * v);
-      }
-      return;
+      return { c0: 1, c1: 0, c2: 0, c3: -1, c4: 0 };
     case ACT_SIGMOID:
-      for (let i = 0; i < len; i++) {
-        const v = y[i]!;
-        g[i] = g[i]! * (v * (1 - v));
-      }
-      return;
+      return { c0: 0, c1: 0, c2: 1, c3: -1, c4: 0 };
     case ACT_ELU:
-      // tfjs's EluGrad: dy where y >= 0, dy * (y + 1) elsewhere.
-      for (let i = 0; i < len; i++) {
-        const v = y[i]!;
-        if (v < 0) g[i] = g[i]! * (v + 1);
-      }
-      return;
+      return { c0: 1, c1: 0, c2: 0.5, c3: 0, c4: -0.5 };
+    default:
+      return { c0: 1, c1: 0, c2: 0, c3: 0, c4: 0 };
+  }
+}
+
+/** g *= f'(x) on g[from, to), from the layer's outputs y (see DerivativeCoefficients). */
+export function activationGradInPlace(g: Float32Array, y: Float32Array, from: number, to: number, d: DerivativeCoefficients): void {
+  const k0 = d.c0;
+  const k1 = d.c1;
+  const k2 = d.c2;
+  const k3 = d.c3;
+  const k4 = d.c4;
+  for (let i = from; i < to; i++) {
+    const v = y[i]!;
+    g[i] = g[i]! * (k0 + k1 * +(v > 0) + v * (k2 + k3 * v) + k4 * Math.abs(v));
   }
 }

@@ -1,0 +1,155 @@
+/**
+ * A stack of dense layers whose parameters live in one Float32Array (each kernel [fanIn, units]
+ * row-major, then its bias, layer after layer) with gradients laid out the same way, so an
+ * optimizer update is a single loop. Activation and gradient buffers are allocated once per
+ * batch size and reused.
+ */
+import { ACT_LINEAR, activationGradInPlace, derivativeCoefficients, type DerivativeCoefficients } from './activations.js';
+import { denseForward, denseInputGrad, transpose } from './matmul.js';
+import { colSums, gemmTN } from './weight-grads.js';
+
+export interface FusedLayerSpec {
+  /** Stable key prefix of the layer's variables, e.g. `G.0` or `D.logit.0`. */
+  key: string;
+  units: number;
+  /** An activation code from activations.ts. */
+  act: number;
+  alpha: number;
+}
+
+export interface FusedLayer extends FusedLayerSpec {
+  inDim: number;
+  w: Float32Array;
+  b: Float32Array;
+  dw: Float32Array;
+  db: Float32Array;
+  /** Wᵀ [units, inDim], refreshed for each input-gradient pass. */
+  wt: Float32Array;
+  /** The activation's derivative as a function of the layer's output. */
+  derivative: DerivativeCoefficients;
+}
+
+export class FusedMlp {
+  /** The network's input has no activation: its "derivative" is 1. */
+  private static readonly identity = derivativeCoefficients(ACT_LINEAR, 0);
+  readonly layers: FusedLayer[];
+  readonly params: Float32Array;
+  readonly grads: Float32Array;
+  /** Row capacity of the buffers below. */
+  private capacity = 0;
+  /** Output of each layer (after its activation), [capacity, units]. */
+  acts: Float32Array[] = [];
+  /** Gradient with respect to each layer's output, then (in place) its pre-activation. */
+  deltas: Float32Array[] = [];
+
+  constructor(
+    readonly inputDim: number,
+    specs: FusedLayerSpec[],
+  ) {
+    let size = 0;
+    let fanIn = inputDim;
+    for (const s of specs) {
+      size += fanIn * s.units + s.units;
+      fanIn = s.units;
+    }
+    this.params = new Float32Array(size);
+    this.grads = new Float32Array(size);
+    let offset = 0;
+    fanIn = inputDim;
+    this.layers = specs.map((s) => {
+      const wLen = fanIn * s.units;
+      const layer: FusedLayer = {
+        ...s,
+        inDim: fanIn,
+        w: this.params.subarray(offset, offset + wLen),
+        b: this.params.subarray(offset + wLen, offset + wLen + s.units),
+        dw: this.grads.subarray(offset, offset + wLen),
+        db: this.grads.subarray(offset + wLen, offset + wLen + s.units),
+        wt: new Float32Array(wLen),
+        derivative: derivativeCoefficients(s.act, s.alpha),
+      };
+      offset += wLen + s.units;
+      fanIn = s.units;
+      return layer;
+    });
+  }
+
+  get outputDim(): number {
+    return this.layers[this.layers.length - 1]!.units;
+  }
+
+  /** Variables by stable key (`<layer key>.kernel`, `.bias`) with their views into `params`. */
+  variables(): Array<[string, Float32Array]> {
+    const arrays = this.params;
+    const out: Array<[string, Float32Array]> = [];
+    let offset = 0;
+    for (const l of this.layers) {
+      const wLen = l.inDim * l.units;
+      out.push([`${l.key}.kernel`, arrays.subarray(offset, offset + wLen)]);
+      out.push([`${l.key}.bias`, arrays.subarray(offset + wLen, offset + wLen + l.units)]);
+      offset += wLen + l.units;
+    }
+    return out;
+  }
+
+  /** Makes the buffers hold at least `rows` rows (allocates only when they grow). */
+  reserve(rows: number): void {
+    if (rows <= this.capacity) return;
+    this.acts = this.layers.map((l) => new Float32Array(rows * l.units));
+    this.deltas = this.layers.map((l) => new Float32Array(rows * l.units));
+    this.capacity = rows;
+  }
+
+  get output(): Float32Array {
+    return this.acts[this.acts.length - 1]!;
+  }
+
+  /** The gradient the caller fills with d loss / d output before `backward`. */
+  get outputDelta(): Float32Array {
+    return this.deltas[this.deltas.length - 1]!;
+  }
+
+  /** Runs `rows` rows of `input` [rows, inputDim] through the layers; the result is `output`. */
+  forward(input: Float32Array, rows: number): Float32Array {
+    let x = input;
+    const layers = this.layers;
+    for (let l = 0; l < layers.length; l++) {
+      const layer = layers[l]!;
+      const y = this.acts[l]!;
+      denseForward(x, layer.w, layer.b, y, rows, layer.inDim, layer.units, layer.act, layer.alpha);
+      x = y;
+    }
+    return x;
+  }
+
+  /**
+   * Back-propagates `outputDelta` (rows of it) through the layers of the last `forward` on
+   * `input`: fills `grads` when `weightGrads`, and the gradient with respect to the input into
+   * `inputDelta` [rows, inputDim] when given.
+   */
+  backward(input: Float32Array, rows: number, weightGrads: boolean, inputDelta: Float32Array | null): void {
+    const layers = this.layers;
+    const top = layers.length - 1;
+    const topLayer = layers[top]!;
+    if (topLayer.act !== ACT_LINEAR) activationGradInPlace(this.deltas[top]!, this.acts[top]!, 0, rows * topLayer.units, topLayer.derivative);
+    for (let l = top; l >= 0; l--) {
+      // deltas[l] is now d loss / d pre-activation of layer l.
+      const layer = layers[l]!;
+      const u = layer.units;
+      const k = layer.inDim;
+      const dy = this.deltas[l]!;
+      const x = l > 0 ? this.acts[l - 1]! : input;
+      if (weightGrads) {
+        gemmTN(x, dy, layer.dw, rows, k, u);
+        colSums(dy, layer.db, rows, u);
+      }
+      if (l > 0 || inputDelta) transpose(layer.w, layer.wt, k, u);
+      if (l > 0) {
+        // dX = dY · Wᵀ, times the derivative of the layer below's activation.
+        denseInputGrad(dy, layer.wt, this.deltas[l - 1]!, rows, u, k, layers[l - 1]!.derivative, x);
+      } else if (inputDelta) {
+        denseInputGrad(dy, layer.wt, inputDelta, rows, u, k, FusedMlp.identity, x);
+      }
+    }
+  }
+}
