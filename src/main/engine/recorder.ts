@@ -10,7 +10,7 @@ import type { Dataset } from './datasets.js';
 import { computeMetrics, mixtureMetrics, randomDirections } from './metrics.js';
 import type { Discriminator, ForwardMode, Mlp } from './model.js';
 import { PHASES, type NamedArray, type Phase, type SnapshotRecord } from './records.js';
-import type { Rng } from './rng.js';
+import { drawNoise, type Rng } from './rng.js';
 
 const INFERENCE: ForwardMode = { training: false };
 /** SPEC.md: distances on 512 samples, mixture metrics on 2500. */
@@ -19,11 +19,6 @@ const MIXTURE_SAMPLES = 2500;
 const DIRECTIONS = 64;
 /** The heatmap covers the real data's box plus this share of its span on each side. */
 const HEATMAP_MARGIN = 0.1;
-
-function noiseValues(config: RunConfig, n: number, rng: Rng): Float32Array {
-  const size = n * config.noise.dim;
-  return config.noise.distribution === 'uniform' ? rng.uniform(size, -1, 1) : rng.normal(size);
-}
 
 function copyOut(t: tf.Tensor): Float32Array {
   return (t.dataSync() as Float32Array).slice();
@@ -63,10 +58,10 @@ export class Recorder {
     // Fixed draw order: the evaluation stream yields the same sets on every resume.
     this.real = dataset.sample(samples, evaluation.next);
     this.realT = tf.tensor2d(this.real, [samples, 2]);
-    this.noiseT = tf.tensor2d(noiseValues(config, samples, evaluation), [samples, dim]);
+    this.noiseT = tf.tensor2d(drawNoise(config.noise, samples, evaluation), [samples, dim]);
     this.metricReal = dataset.sample(METRIC_SAMPLES, evaluation.next);
     const metricN = dataset.mixture ? MIXTURE_SAMPLES : METRIC_SAMPLES;
-    this.metricNoiseT = tf.tensor2d(noiseValues(config, metricN, evaluation), [metricN, dim]);
+    this.metricNoiseT = tf.tensor2d(drawNoise(config.noise, metricN, evaluation), [metricN, dim]);
     this.directions = randomDirections(DIRECTIONS, evaluation.next);
 
     const b = dataset.bounds;

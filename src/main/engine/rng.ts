@@ -59,3 +59,8 @@ export function runStreams(seed: number) {
     evaluation: new Rng(`${seed}:eval`),
   };
 }
+
+/** n noise vectors [n, dim]: U[-1, 1] (the tutorial's) or N(0, 1), as the config says. */
+export function drawNoise(noise: { dim: number; distribution: 'uniform' | 'normal' }, n: number, rng: Rng): Float32Array {
+  return noise.distribution === 'uniform' ? rng.uniform(n * noise.dim, -1, 1) : rng.normal(n * noise.dim);
+}

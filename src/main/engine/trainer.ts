@@ -13,7 +13,7 @@ import { Discriminator, makeGenerator, newScope, type ForwardMode, type Mlp } fr
 import { Optimizer } from './optimizers.js';
 import type { CheckpointRecord, LossRecord, SnapshotRecord } from './records.js';
 import { Recorder } from './recorder.js';
-import { Rng, runStreams } from './rng.js';
+import { drawNoise, Rng, runStreams } from './rng.js';
 
 export const DATA_DIM = 2;
 
@@ -131,8 +131,7 @@ export class Trainer {
 
   noiseBatch(n: number, rng: Rng = this.rng): tf.Tensor2D {
     const dim = this.config.noise.dim;
-    const values = this.config.noise.distribution === 'uniform' ? rng.uniform(n * dim, -1, 1) : rng.normal(n * dim);
-    return tf.tensor2d(values, [n, dim]);
+    return tf.tensor2d(drawNoise(this.config.noise, n, rng), [n, dim]);
   }
 
   /** One D update on a real batch and a noise batch; returns the loss (a kept scalar). */
@@ -185,8 +184,7 @@ export class Trainer {
   private runFusedSteps(snapshotDue: boolean): { d: number; g: number } {
     const f = this.fused!;
     const { dSteps, gSteps, freshBatchPerStep, batchSize: n } = this.config.schedule;
-    const dim = this.config.noise.dim;
-    const noise = () => (this.config.noise.distribution === 'uniform' ? this.rng.uniform(n * dim, -1, 1) : this.rng.normal(n * dim));
+    const noise = () => drawNoise(this.config.noise, n, this.rng);
     let x: Float32Array | undefined;
     let z: Float32Array | undefined;
     if (!freshBatchPerStep) {
