@@ -379,6 +379,11 @@ const MALFORMED: Record<RequestName, Array<[payload: unknown, field: string]>> =
     [{ config: {}, name: '   ' }, 'name'],
     [{ config: {}, start: 'yes' }, 'start'],
   ],
+  'runs.createSweep': [
+    [{ config: {}, seeds: [1] }, 'seeds'],
+    [{ config: {}, seeds: [1, 'two'] }, 'seeds.1'],
+    [{ config: {}, seeds: [1, 2], bogus: 1 }, 'bogus'],
+  ],
   'runs.resume': [
     [{ runId: 1, until: 'later' }, 'until'],
     [{ runId: 0 }, 'runId'],
@@ -474,7 +479,7 @@ describe('the contract guards every request', () => {
   });
 
   it('validated every happy-path response against the contract (all but the trainer-process requests)', () => {
-    const needProcesses: RequestName[] = ['runs.resume', 'runs.pause', 'runs.stop']; // see trainer-host.test.ts
+    const needProcesses: RequestName[] = ['runs.resume', 'runs.pause', 'runs.stop', 'runs.createSweep']; // see trainer-host.test.ts, sweep.test.ts
     expect([...validated].sort()).toEqual(REQUEST_NAMES.filter((n) => !needProcesses.includes(n)).sort());
   });
 });

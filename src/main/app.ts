@@ -38,17 +38,18 @@ export function createApp(options: AppOptions): GanLabApp {
     for (const l of listeners) l(name, payload);
   };
   const host = new TrainerHost(store, options.spawnWorker, emit, options.backend ?? 'auto', options.engine ?? 'auto');
-  const handlers = createHandlers({ store, host, transport: options.transport, notifyRunsChanged: () => emit('runs.changed', {}) });
+  const subscribe = (listener: EventListener) => {
+    listeners.add(listener);
+    return () => void listeners.delete(listener);
+  };
+  const handlers = createHandlers({ store, host, transport: options.transport, notifyRunsChanged: () => emit('runs.changed', {}), subscribe });
   let closed = false;
   return {
     store,
     host,
     handlers,
     dispatch: (name, payload) => dispatch(handlers, name, payload),
-    subscribe(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
+    subscribe,
     async close() {
       if (closed) return;
       closed = true;

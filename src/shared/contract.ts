@@ -93,6 +93,14 @@ export const REQUESTS = {
     request: z.strictObject({ config: z.unknown(), name: z.string().trim().min(1).max(200).optional(), start: z.boolean().default(true) }),
     response: RunSummarySchema,
   },
+  'runs.createSweep': {
+    request: z.strictObject({
+      config: z.unknown(),
+      seeds: z.array(z.int().min(0).max(2 ** 31 - 1)).min(2).max(64),
+      name: z.string().trim().min(1).max(200).optional(),
+    }),
+    response: z.strictObject({ sweepId: z.string(), runs: z.array(RunSummarySchema) }),
+  },
   'runs.resume': { request: z.strictObject({ runId, until: z.int().positive().optional() }), response: RunSummarySchema },
   'runs.pause': { request: RunRef, response: RunSummarySchema },
   'runs.stop': { request: RunRef, response: RunSummarySchema },

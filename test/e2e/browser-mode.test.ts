@@ -122,6 +122,29 @@ describe('browser mode, end to end in Chromium', () => {
     expect(app.store.getRun(id)).toBeUndefined();
   });
 
+  it('starts a seed sweep from the New run screen: one run per seed, each finishing', async () => {
+    await page.getByTestId('nav-new').click();
+    await page.getByTestId('preset-select').selectOption('article');
+    await page.getByTestId('iterations').fill('300');
+    await page.getByTestId('run-name').fill('ui sweep');
+    await page.getByTestId('seeds').fill('7-');
+    await expect.poll(() => page.getByTestId('field-error').first().textContent(), { timeout: 5000 }).toMatch(/expected a list like 1-8/);
+    expect(await page.getByTestId('start-run').isEnabled()).toBe(false);
+    await page.getByTestId('seeds').fill('7-8');
+    await expect.poll(() => page.getByTestId('start-run').textContent(), { timeout: 10_000 }).toMatch(/sweep of 2 seeds/);
+    await expect.poll(() => page.getByTestId('start-run').isEnabled(), { timeout: 10_000 }).toBe(true);
+    await shot('07-new-run-sweep');
+    await page.getByTestId('start-run').click();
+    await page.getByTestId('nav-library').click();
+    for (const seed of [7, 8]) {
+      const row = page.locator('[data-testid="run-row"]', { hasText: `ui sweep seed ${seed}` });
+      await expect.poll(() => row.getAttribute('data-status'), { timeout: 60_000 }).toBe('finished');
+    }
+    const sweepIds = new Set(app.store.listRuns().filter((r) => r.name.startsWith('ui sweep')).map((r) => r.sweepId));
+    expect(sweepIds.size).toBe(1);
+    expect([...sweepIds][0]).toBeTruthy();
+  });
+
   it('refuses a page from another origin, with or without the token', async () => {
     const evil = http.createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<title>other page</title>'));
     await new Promise<void>((r) => evil.listen(0, '127.0.0.1', () => r()));

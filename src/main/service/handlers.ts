@@ -23,6 +23,7 @@ import type { TrainerHost } from '../host/trainer-host.js';
 import type { RunRow, RunStore } from '../store/index.js';
 import { BundleError, exportBundle, importBundle } from './bundle.js';
 import { createRun, requireRun, UserError } from './runs.js';
+import { createSweep, trainSweep } from './sweep.js';
 import { APP_VERSION } from './version.js';
 
 export interface HandlerContext {
@@ -31,6 +32,8 @@ export interface HandlerContext {
   transport: 'electron' | 'browser';
   /** Tells every connected window that something changed. */
   notifyRunsChanged(): void;
+  /** The host's events (a sweep listens for its runs' ends to start the next). */
+  subscribe(listener: (name: string, payload: unknown) => void): () => void;
 }
 
 export type Handlers = { [K in RequestName]: (payload: ParsedRequestOf<K>) => ResponseOf<K> | Promise<ResponseOf<K>> };
@@ -118,6 +121,12 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'runs.create': ({ config, name, start }) => {
       const run = createRun(store, parseRunConfig(config), name);
       return changed(toSummary(start ? host.start(run.id) : run));
+    },
+    'runs.createSweep': ({ config, seeds, name }) => {
+      const { sweepId, runs } = createSweep(store, parseRunConfig(config), [...new Set(seeds)], name);
+      // Trains in the background, one run per core at a time; each run reports its own progress.
+      trainSweep(host, ctx.subscribe, runs.map((r) => r.id)).catch((err: unknown) => console.error('sweep:', err));
+      return changed({ sweepId, runs: runs.map((r) => toSummary(store.getRun(r.id) ?? r)) });
     },
     'runs.resume': ({ runId, until }) => toSummary(host.resume(runId, until)),
     'runs.pause': ({ runId }) => toSummary(host.pause(runId)),

@@ -6,23 +6,16 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { RunConfig } from '../../shared/config.js';
+import { parseSeedList } from '../../shared/seeds.js';
 import type { TrainerHost } from '../host/trainer-host.js';
 import type { RunRow, RunStore } from '../store/index.js';
 import { createRun, UserError } from './runs.js';
 
 /** "1-8", "1,3,5" or "1-3,10" -> the seeds, in order, without repeats. */
 export function parseSeeds(text: string): number[] {
-  const seeds: number[] = [];
-  for (const part of text.split(',').map((p) => p.trim())) {
-    const m = /^(\d+)(?:-(\d+))?$/.exec(part);
-    if (!m) throw new UserError(`--seeds "${text}": expected a list like 1-8 or 1,3,5`);
-    const from = Number(m[1]);
-    const to = m[2] === undefined ? from : Number(m[2]);
-    if (to < from || to - from > 999) throw new UserError(`--seeds "${text}": the range ${part} is empty or too long`);
-    for (let s = from; s <= to; s++) if (!seeds.includes(s)) seeds.push(s);
-  }
-  if (seeds.length < 2) throw new UserError(`--seeds "${text}": a sweep needs at least two seeds`);
-  return seeds;
+  const parsed = parseSeedList(text);
+  if (!parsed.ok) throw new UserError(`--seeds ${parsed.message}`);
+  return parsed.seeds;
 }
 
 export function createSweep(store: RunStore, config: RunConfig, seeds: number[], name?: string): { sweepId: string; runs: RunRow[] } {
