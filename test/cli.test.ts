@@ -21,6 +21,7 @@ interface Summary {
   msPerIteration: number;
   final: { dLoss: number; gLoss: number };
   metrics: Record<string, number>;
+  claims: Array<{ id: string; predicts: string; shows: string; holds: boolean }>;
 }
 
 /** One clear line on stderr, no stack trace, a non-zero exit. */
@@ -42,6 +43,9 @@ describe('gan-lab train / runs / show / export / delete', () => {
     expect(s.msPerIteration).toBeGreaterThan(0);
     expect(Number.isFinite(s.final.dLoss) && Number.isFinite(s.final.gLoss)).toBe(true);
     expect(Object.keys(s.metrics)).toEqual(expect.arrayContaining(['onCurveFraction', 'xCoverage', 'slicedWasserstein', 'mmd2']));
+    // the tutorial's claims, checked on this run; D does not change across a G step, so the first holds
+    expect(s.claims.map((c) => c.id)).toEqual(['real-features-still', 'fake-centroid-approaches', 'd-output-half', 'losses-balance']);
+    expect(s.claims[0]).toMatchObject({ id: 'real-features-still', holds: true });
     runId = s.runId;
   });
 
@@ -90,7 +94,7 @@ describe('gan-lab train / runs / show / export / delete', () => {
     expect(centroids.centroids[1]['after-g'].real).toHaveLength(2);
 
     const metrics = cli(['export', String(runId), '--figure', 'metrics', '--db', db]).stdout.trim().split('\n');
-    expect(metrics[0]).toBe('iteration,mmd2,onCurveFraction,slicedWasserstein,xCoverage');
+    expect(metrics[0]).toBe('iteration,claim.centroidGapAfterG,claim.centroidGapBeforeG,claim.dOutFake,claim.dOutReal,claim.realShiftAcrossG,mmd2,onCurveFraction,slicedWasserstein,xCoverage');
     expect(metrics).toHaveLength(5);
   });
 

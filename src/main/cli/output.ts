@@ -73,6 +73,9 @@ export function printSummary(s: TrainSummary): void {
   const final = s.final ? `  D loss ${fmt(s.final.dLoss)}  G loss ${fmt(s.final.gLoss)}` : '';
   console.log(`run ${s.runId} ${s.status} after ${s.iterations} iterations on ${s.backend}, ${fmt(s.msPerIteration)} ms/iteration${final}`);
   if (s.error) console.log(`  ${s.error}`);
-  const metrics = Object.entries(s.metrics).map(([k, v]) => `${k} ${fmt(v, 3)}`);
+  const metrics = Object.entries(s.metrics)
+    .filter(([k]) => !k.startsWith('claim.'))
+    .map(([k, v]) => `${k} ${fmt(v, 3)}`);
   if (metrics.length) console.log(`  ${metrics.join('  ')}`);
+  for (const c of s.claims) console.log(`  ${c.holds ? 'holds  ' : 'not yet'}  ${c.predicts}: ${c.shows}`);
 }

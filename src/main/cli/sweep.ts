@@ -2,7 +2,7 @@
 import cliProgress from 'cli-progress';
 import { createApp } from '../app.js';
 import { spawnNodeWorker } from '../host/node-worker.js';
-import { latestMetrics } from '../service/runs.js';
+import { latestMetrics, runClaims } from '../service/runs.js';
 import { createSweep, parseSeeds, trainSweep } from '../service/sweep.js';
 import type { TrainSummary } from '../service/training.js';
 import type { RunConfig } from '../../shared/config.js';
@@ -49,6 +49,7 @@ export async function sweepCommand(dbPath: string, config: RunConfig, seedsText:
         msPerIteration: row.msPerIteration ?? 0,
         final: last ? { dLoss: last.dLoss, gLoss: last.gLoss } : null,
         metrics: latestMetrics(app.store, r.id),
+        claims: runClaims(app.store, row),
         ...(row.error ? { error: row.error } : {}),
       };
     });

@@ -5,6 +5,7 @@
  * moves between two phases moved because of the update, not because of a random mask.
  */
 import * as tf from '@tensorflow/tfjs';
+import { CLAIM_MEASURES } from '../../shared/claims.js';
 import type { RunConfig } from '../../shared/config.js';
 import type { Dataset } from './datasets.js';
 import { computeMetrics, mixtureMetrics, randomDirections } from './metrics.js';
@@ -164,12 +165,37 @@ export class Recorder {
       directions: this.directions,
     });
     if (this.dataset.mixture) Object.assign(metrics, mixtureMetrics(this.dataset.mixture, metricFake));
+    Object.assign(metrics, claimMeasures(p.arrays, p.centroids, w));
     return { iteration: p.iteration, arrays: p.arrays, metrics };
   }
 
   dispose(): void {
     tf.dispose([this.realT, this.noiseT, this.metricNoiseT, this.heatGridT, this.manifoldT]);
   }
+}
+
+const distance = (a: Float32Array, b: Float32Array) => Math.hypot(...Array.from(a, (v, i) => v - b[i]!));
+const mean = (a: Float32Array) => a.reduce((s, v) => s + v, 0) / a.length;
+
+/**
+ * The quantities behind the tutorial's claims (shared/claims.ts): how far real features move
+ * across the G step (D is unchanged by it, so: not at all), the real-to-generated centroid
+ * distance before and after the G step, and D's mean output on real and generated samples.
+ * centroids: [before-d real, before-d fake, after-d real, after-d fake, after-g real, after-g fake].
+ */
+export function claimMeasures(arrays: NamedArray[], centroids: Float32Array[], width: number): Record<string, number> {
+  const get = (name: string) => arrays.find((a) => a.name === name)!.data;
+  const realD = get('features.real.after-d');
+  const realG = get('features.real.after-g');
+  let shift = 0;
+  for (let i = 0; i < realD.length; i += width) shift = Math.max(shift, distance(realD.subarray(i, i + width), realG.subarray(i, i + width)));
+  return {
+    [CLAIM_MEASURES.realShiftAcrossG]: shift,
+    [CLAIM_MEASURES.centroidGapBeforeG]: distance(centroids[2]!, centroids[3]!),
+    [CLAIM_MEASURES.centroidGapAfterG]: distance(centroids[4]!, centroids[5]!),
+    [CLAIM_MEASURES.dOutReal]: mean(get('dOut.real.after-g')),
+    [CLAIM_MEASURES.dOutFake]: mean(get('dOut.fake.after-g')),
+  };
 }
 
 function concat(parts: Float32Array[]): Float32Array {

@@ -1,7 +1,9 @@
 /** Creating and finding runs: the service's small, shared pieces. */
+import { tutorialClaims, type ClaimVerdict } from '../../shared/claims.js';
 import type { RunConfig } from '../../shared/config.js';
 import { parseRunConfig } from '../../shared/validate.js';
 import { makeDataset } from '../engine/datasets.js';
+import { balanceValues } from '../engine/losses.js';
 import type { RunRow, RunStore } from '../store/index.js';
 import { APP_VERSION } from './version.js';
 
@@ -39,3 +41,16 @@ export function latestMetrics(store: RunStore, runId: number): Record<string, nu
   const series = store.metricSeries(runId);
   return series[series.length - 1]?.metrics ?? {};
 }
+
+/** The tutorial's claims against the run's newest snapshot and the last fifth of its losses. */
+export function runClaims(store: RunStore, run: RunRow): ClaimVerdict[] {
+  const losses = store.lossSeries(run.id);
+  const tail = losses.slice(Math.floor(losses.length * 0.8));
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const balance = balanceValues(runConfig(run).loss.kind);
+  return tutorialClaims(
+    latestMetrics(store, run.id),
+    tail.length ? { meanD: mean(tail.map((l) => l.dLoss)), meanG: mean(tail.map((l) => l.gLoss)), ...(balance ? { balance } : {}) } : undefined,
+  );
+}
+

@@ -6,8 +6,9 @@
 import { initBackend, type BackendChoice } from '../engine/backend.js';
 import { runLoop } from '../engine/loop.js';
 import { backendLabel, Trainer, type EngineChoice } from '../engine/trainer.js';
+import type { ClaimVerdict } from '../../shared/claims.js';
 import type { RunStatus, RunStore } from '../store/index.js';
-import { latestMetrics } from './runs.js';
+import { latestMetrics, requireRun, runClaims } from './runs.js';
 import { finishSession, planSession, RecordWriter } from './session.js';
 
 export { createRun, latestMetrics, requireRun, runConfig, UserError } from './runs.js';
@@ -38,6 +39,8 @@ export interface TrainSummary {
   msPerIteration: number;
   final: { dLoss: number; gLoss: number } | null;
   metrics: Record<string, number>;
+  /** The tutorial's claims, checked on this run (shared/claims.ts). */
+  claims: ClaimVerdict[];
   error?: string;
 }
 
@@ -86,6 +89,7 @@ export async function trainRun(store: RunStore, runId: number, options: TrainOpt
       msPerIteration: outcome.msPerIteration,
       final: last ? { dLoss: last.dLoss, gLoss: last.gLoss } : null,
       metrics: writer.lastMetrics ?? latestMetrics(store, runId),
+      claims: runClaims(store, requireRun(store, runId)),
       ...(outcome.diverged ? { error: outcome.diverged } : {}),
     };
   } catch (err) {
