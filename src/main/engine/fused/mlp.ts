@@ -5,7 +5,8 @@
  * batch size and reused.
  */
 import { ACT_LINEAR, activationGradInPlace, derivativeCoefficients, type DerivativeCoefficients } from './activations.js';
-import { denseForward, denseInputGrad, transpose } from './matmul.js';
+import { denseInputGrad } from './input-grad.js';
+import { denseForward, transpose } from './matmul.js';
 import { colSums, gemmTN } from './weight-grads.js';
 
 export interface FusedLayerSpec {
