@@ -79,6 +79,15 @@ describe('browser mode, end to end in Chromium', () => {
     expect(await lossPoints()).toBeGreaterThanOrEqual(200);
     await shot('03-live-finished');
 
+    // Step back through the snapshots and overlay the phases around the G step (the tutorial's picture).
+    await page.getByTestId('snapshot-step').fill('0');
+    await expect.poll(() => page.getByTestId('samples-chart').getAttribute('data-iteration'), { timeout: 10_000 }).toBe('0');
+    expect(await page.getByTestId('snapshot-label').textContent()).toMatch(/iteration 0 \(1 of 3\)/);
+    await page.locator('body').press('ArrowRight');
+    await expect.poll(() => page.getByTestId('features-chart').getAttribute('data-iteration'), { timeout: 10_000 }).toBe('1000');
+    await page.getByTestId('feature-phase').selectOption('overlay-g');
+    await shot('03b-live-overlay-g-step-1000');
+
     await page.getByTestId('nav-library').click();
     const row = page.locator('[data-testid="run-row"]', { hasText: 'article 2k' });
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 10_000 }).toBe('finished');
