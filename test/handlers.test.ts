@@ -197,6 +197,15 @@ describe('a run trained in-process', () => {
     expect(tail.dLoss).toEqual(losses.dLoss.slice(25));
   });
 
+  it("runs.claims judges the tutorial's claims at a chosen snapshot, or the newest", async () => {
+    const newest = await call('runs.claims', { runId });
+    expect(newest.map((c) => c.id)).toEqual(['real-features-still', 'fake-centroid-approaches', 'd-output-half', 'losses-balance']);
+    expect(newest[0]).toMatchObject({ id: 'real-features-still', holds: true });
+    const early = await call('runs.claims', { runId, step: 10 });
+    const stored = app.store.snapshot(runId, 10, [])!.metrics;
+    expect(early[1]!.shows).toContain(String(Number(stored['claim.centroidGapBeforeG']!.toPrecision(3))));
+  });
+
   it('runs.snapshotSteps and runs.snapshot (whole, or only the named arrays)', async () => {
     expect(await call('runs.snapshotSteps', { runId })).toEqual([0, 10, 20, 29]);
     const snap = await call('runs.snapshot', { runId, step: 10 });
@@ -406,6 +415,10 @@ const MALFORMED: Record<RequestName, Array<[payload: unknown, field: string]>> =
     [{ runId: 1, from: 'start' }, 'from'],
   ],
   'runs.snapshotSteps': [[{ runId: [1] }, 'runId']],
+  'runs.claims': [
+    [{ runId: 1, step: -1 }, 'step'],
+    [{ runId: 'one' }, 'runId'],
+  ],
   'runs.snapshot': [
     [{ runId: 1, step: '0' }, 'step'],
     [{ runId: 1 }, 'step'],

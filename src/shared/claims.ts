@@ -50,7 +50,7 @@ export function tutorialClaims(
     out.push({
       id: 'fake-centroid-approaches',
       predicts: 'the generated centroid moves toward the real centroid across a G step',
-      shows: `distance between the centroids: ${fmt(before)} before the G step, ${fmt(after)} after`,
+      shows: `distance between the centroids: ${fmt(before)} before the G step, ${fmt(after)} after (${after - before <= 0 ? '' : '+'}${Number((after - before).toPrecision(2))})`,
       holds: after < before,
     });
   }

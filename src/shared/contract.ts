@@ -113,6 +113,17 @@ export const REQUESTS = {
     request: z.strictObject({ runId, step: z.int().min(0), names: z.array(z.string().max(100)).max(64).optional() }),
     response: SnapshotSchema,
   },
+  'runs.claims': {
+    request: z.strictObject({ runId, step: z.int().min(0).optional() }),
+    response: z.array(
+      z.strictObject({
+        id: z.enum(['real-features-still', 'fake-centroid-approaches', 'd-output-half', 'losses-balance']),
+        predicts: z.string(),
+        shows: z.string(),
+        holds: z.boolean(),
+      }),
+    ),
+  },
   'runs.exportBundle': {
     request: RunRef,
     response: z.strictObject({ fileName: z.string(), base64: z.string() }),

@@ -86,7 +86,15 @@ describe('browser mode, end to end in Chromium', () => {
     await page.locator('body').press('ArrowRight');
     await expect.poll(() => page.getByTestId('features-chart').getAttribute('data-iteration'), { timeout: 10_000 }).toBe('1000');
     await page.getByTestId('feature-phase').selectOption('overlay-g');
+    // the tutorial's claims at this step: D is unchanged by the G step, so real features stay put
+    await expect
+      .poll(() => page.locator('[data-testid="claims"] [data-claim="real-features-still"]').getAttribute('data-holds'), { timeout: 10_000 })
+      .toBe('true');
+    expect(await page.getByTestId('claims').textContent()).toMatch(/iteration 1000/);
     await shot('03b-live-overlay-g-step-1000');
+    await page.getByTestId('features-chart').scrollIntoViewIfNeeded();
+    await page.getByTestId('features-chart').screenshot({ path: path.join(ARTIFACTS, '03c-features-overlay-g.png') });
+    await page.getByTestId('claims').screenshot({ path: path.join(ARTIFACTS, '03d-claims-strip.png') });
 
     await page.getByTestId('nav-library').click();
     const row = page.locator('[data-testid="run-row"]', { hasText: 'article 2k' });

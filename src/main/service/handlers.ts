@@ -22,7 +22,7 @@ import { Rng } from '../engine/rng.js';
 import type { TrainerHost } from '../host/trainer-host.js';
 import type { RunRow, RunStore } from '../store/index.js';
 import { BundleError, exportBundle, importBundle } from './bundle.js';
-import { createRun, requireRun, UserError } from './runs.js';
+import { createRun, requireRun, runClaims, UserError } from './runs.js';
 import { createSweep, trainSweep } from './sweep.js';
 import { APP_VERSION } from './version.js';
 
@@ -167,6 +167,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
         metrics: Object.fromEntries(Object.entries(s.metrics).map(([k, v]) => [k, finiteOrNull(v)])),
       };
     },
+    'runs.claims': ({ runId, step }) => runClaims(store, requireRun(store, runId), step),
     'runs.exportBundle': ({ runId }) => {
       idle(runId);
       const b = exportBundle(store, runId);

@@ -42,15 +42,18 @@ export function latestMetrics(store: RunStore, runId: number): Record<string, nu
   return series[series.length - 1]?.metrics ?? {};
 }
 
-/** The tutorial's claims against the run's newest snapshot and the last fifth of its losses. */
-export function runClaims(store: RunStore, run: RunRow): ClaimVerdict[] {
-  const losses = store.lossSeries(run.id);
+/**
+ * The tutorial's claims against one snapshot (default: the newest) and the last fifth of the
+ * losses recorded up to it.
+ */
+export function runClaims(store: RunStore, run: RunRow, step?: number): ClaimVerdict[] {
+  const losses = store.lossSeries(run.id, step !== undefined ? { to: step } : {});
   const tail = losses.slice(Math.floor(losses.length * 0.8));
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const balance = balanceValues(runConfig(run).loss.kind);
+  const measures = step === undefined ? latestMetrics(store, run.id) : (store.snapshot(run.id, step, [])?.metrics ?? {});
   return tutorialClaims(
-    latestMetrics(store, run.id),
+    measures,
     tail.length ? { meanD: mean(tail.map((l) => l.dLoss)), meanG: mean(tail.map((l) => l.gLoss)), ...(balance ? { balance } : {}) } : undefined,
   );
 }
-
