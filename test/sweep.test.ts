@@ -6,7 +6,8 @@ import { resolveRunConfig } from '../src/shared/validate.js';
 import { createApp } from '../src/main/app.js';
 import { spawnNodeWorker } from '../src/main/host/node-worker.js';
 import { createSweep, parseSeeds, trainSweep } from '../src/main/service/sweep.js';
-import { createRun, trainRun } from '../src/main/service/training.js';
+import { createRun } from '../src/main/service/runs.js';
+import { trainRun } from '../src/main/service/training.js';
 import { tempDir } from './helpers/tmp.js';
 
 const dir = tempDir();

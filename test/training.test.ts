@@ -8,7 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveRunConfig } from '../src/shared/validate.js';
 import { initBackend } from '../src/main/engine/backend.js';
 import { openStore, type RunStore } from '../src/main/store/index.js';
-import { createRun, trainRun } from '../src/main/service/training.js';
+import { createRun } from '../src/main/service/runs.js';
+import { trainRun } from '../src/main/service/training.js';
 import { tempDir } from './helpers/tmp.js';
 
 const dir = tempDir();

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
 import { parsePointsCsv } from '../engine/datasets.js';
 import { PHASES, type Phase } from '../engine/records.js';
-import { UserError } from '../service/training.js';
+import { UserError } from '../service/runs.js';
 
 export function positiveInt(value: string): number {
   const n = Number(value);

@@ -13,7 +13,7 @@ import { DatasetError } from '../engine/datasets.js';
 import { FormulaError } from '../engine/formula.js';
 import { openStore, type RunStore } from '../store/index.js';
 import { DATA_FIGURES, figureData, toCsv, type DataFigure } from '../service/figure-data.js';
-import { requireRun, UserError } from '../service/training.js';
+import { requireRun, UserError } from '../service/runs.js';
 import { APP_VERSION } from '../service/version.js';
 import { collect, nonNegativeInt, phase, positiveInt } from './args.js';
 import { printJson, printRun, printRunsTable, runJson } from './output.js';

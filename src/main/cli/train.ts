@@ -5,7 +5,8 @@ import { resolveRunConfig } from '../../shared/validate.js';
 import type { BackendChoice } from '../engine/backend.js';
 import type { EngineChoice } from '../engine/trainer.js';
 import type { RunStore } from '../store/index.js';
-import { createRun, trainRun, type Progress, type TrainSummary } from '../service/training.js';
+import { createRun } from '../service/runs.js';
+import { trainRun, type Progress, type TrainSummary } from '../service/training.js';
 import { readConfigFile, readPointsCsv } from './args.js';
 import { printJson, printSummary } from './output.js';
 

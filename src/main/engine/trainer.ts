@@ -61,6 +61,8 @@ export class Trainer {
    * hold the weights only at recording and checkpoint time, when they are synced from it.
    */
   private readonly fused: FusedGan | undefined;
+  /** Whether the tfjs variables already hold the fused engine's current weights. */
+  private synced = true;
 
   /** The iteration count the run is planned for (a resume may extend the config's). */
   readonly plannedIterations: number;
@@ -115,13 +117,14 @@ export class Trainer {
 
   /** Fused engine -> tfjs variables, so the recorder and checkpoints see the current weights. */
   private pullFromFused(): void {
-    if (!this.fused) return;
+    if (!this.fused || this.synced) return;
     const { arrays, steps } = this.fused.exportState();
     tf.tidy(() => {
       for (const [name, v] of this.namedVariables()) v.assign(tf.tensor(arrays.get(name)!, v.shape));
     });
     this.optG.step = steps.generator;
     this.optD.step = steps.discriminator;
+    this.synced = true;
   }
 
   private realBatch(): tf.Tensor2D {
@@ -199,6 +202,7 @@ export class Trainer {
         z = noise();
       }
       d = f.dStep(x!, z!, n);
+      this.synced = false;
     }
     if (snapshotDue) {
       this.pullFromFused();
@@ -207,6 +211,7 @@ export class Trainer {
     for (let s = 0; s < gSteps; s++) {
       if (freshBatchPerStep) z = noise();
       g = f.gStep(z!, n);
+      this.synced = false;
     }
     if (snapshotDue) this.pullFromFused();
     return { d, g };

@@ -11,7 +11,6 @@ import type { RunStatus, RunStore } from '../store/index.js';
 import { latestMetrics, requireRun, runClaims } from './runs.js';
 import { finishSession, planSession, RecordWriter } from './session.js';
 
-export { createRun, latestMetrics, requireRun, runConfig, UserError } from './runs.js';
 
 export interface Progress {
   iterationsDone: number;
