@@ -415,6 +415,37 @@ const MALFORMED: Record<RequestName, Array<[payload: unknown, field: string]>> =
     [{ runId: 1, from: 'start' }, 'from'],
   ],
   'runs.snapshotSteps': [[{ runId: [1] }, 'runId']],
+  'figures.model': [
+    [{ runId: 1, figure: 'pie' }, 'figure'],
+    [{ runId: 1, figure: 'features', phase: 'sideways' }, 'phase'],
+    [{ runId: 1, figure: 'samples', layers: { heatmap: 'yes' } }, 'layers.heatmap'],
+    [{ runId: 1, figure: 'losses', smoothing: 1 }, 'smoothing'],
+    [{ runId: 1 }, 'figure'],
+  ],
+  'figures.export': [
+    [{ runId: 1, figure: 'losses', format: 'bmp' }, 'format'],
+    [{ runId: 1, figure: 'losses', format: 'png', style: { scale: 5 } }, 'style.scale'],
+    [{ runId: 1, figure: 'losses', format: 'png', style: { background: 'pink' } }, 'style.background'],
+    [{ runId: 1, figure: 'samples', format: 'gif', style: { fps: 0 } }, 'style.fps'],
+  ],
+  'figures.exportBatch': [
+    [{ runId: 1, figure: 'samples', format: 'gif' }, 'format'],
+    [{ runId: 1, format: 'png' }, 'figure'],
+  ],
+  'compare.summary': [
+    [{ runIds: [1] }, 'runIds'],
+    [{ runIds: [1, 2, 3, 4, 5] }, 'runIds'],
+    [{ runIds: [1, 1] }, 'runIds'],
+  ],
+  'compare.model': [
+    [{ runIds: [1, 2], axis: 'wall' }, 'axis'],
+    [{ runIds: [1, 2], smoothing: -0.1 }, 'smoothing'],
+    [{ runIds: [1, 'b'] }, 'runIds.1'],
+  ],
+  'compare.export': [
+    [{ runIds: [1, 2], format: 'gif' }, 'format'],
+    [{ runIds: [1, 2], format: 'png', style: { scale: 0 } }, 'style.scale'],
+  ],
   'runs.claims': [
     [{ runId: 1, step: -1 }, 'step'],
     [{ runId: 'one' }, 'runId'],

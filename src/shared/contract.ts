@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { DatasetSchema } from './config.js';
+import { FIGURES, FigureModelSchema, LayersSchema, PHASE_CHOICES } from './figures/model.js';
 
 const runId = z.int().positive();
 const RunRef = z.strictObject({ runId });
@@ -64,6 +65,69 @@ export const SnapshotSchema = z.strictObject({
 export type SnapshotData = z.infer<typeof SnapshotSchema>;
 
 const ok = z.strictObject({ ok: z.literal(true) });
+
+/** Which figure, and how: shared by figures.model and every export. */
+const FigureOptions = {
+  figure: z.enum(FIGURES),
+  /** Step figures: the snapshot step (default: newest). Losses and metrics: where the cursor stands. */
+  step: z.int().min(0).optional(),
+  /** Take the nearest snapshot when there is none at `step` (the compare grid). */
+  nearest: z.boolean().optional(),
+  phase: z.enum(PHASE_CHOICES).optional(),
+  layers: LayersSchema.partial().optional(),
+  smoothing: z.number().min(0).max(0.999).optional(),
+  logScale: z.boolean().optional(),
+};
+export const EXPORT_FORMATS = ['png', 'svg', 'pdf', 'gif', 'csv', 'json'] as const;
+export const ExportStyleSchema = z.strictObject({
+  /** Raster scale (PNG, GIF): 1x to 4x the figure's size. */
+  scale: z.int().min(1).max(4).default(1),
+  background: z.enum(['white', 'transparent']).default('white'),
+  /** GIF frames per second. */
+  fps: z.number().min(0.1).max(30).default(2),
+  width: z.int().min(200).max(4000).default(800),
+  height: z.int().min(150).max(4000).default(500),
+});
+export type ExportStyle = z.output<typeof ExportStyleSchema>;
+const runIds = z.array(runId).min(2).max(4).refine((ids) => new Set(ids).size === ids.length, 'the same run is listed twice');
+export const COMPARE_FIGURES = ['losses', 'metrics'] as const;
+/** What a comparison of runs plots: overlaid curves, one colour per run (run0..run3, in runIds order). */
+const CompareOptions = {
+  runIds,
+  figure: z.enum(COMPARE_FIGURES).default('losses'),
+  /** Which loss (or metric name, for figure metrics) to overlay. */
+  series: z.string().max(100).default('dLoss'),
+  smoothing: z.number().min(0).max(0.999).default(0),
+  /** x axis: iterations, or seconds since the run started. */
+  axis: z.enum(['step', 'time']).default('step'),
+  /** Runs of one configuration with different seeds drawn as their mean with a min–max band. */
+  groupSeeds: z.boolean().default(false),
+  cursor: z.int().min(0).optional(),
+};
+export const CompareSummarySchema = z.strictObject({
+  runs: z.array(
+    z.strictObject({
+      runId,
+      name: z.string(),
+      color: z.enum(['run0', 'run1', 'run2', 'run3']),
+      seed: z.int(),
+      status: RunStatusSchema,
+      iterationsDone: z.int(),
+      msPerIteration: z.number().nullable(),
+      /** Spread (standard deviation) of D's and G's loss over the last 20% of the run. */
+      stability: z.strictObject({ d: z.number().nullable(), g: z.number().nullable() }),
+      /** Quality metrics at the run's last snapshot. */
+      metrics: z.record(z.string(), z.number().nullable()),
+      claims: z.array(z.strictObject({ id: z.string(), holds: z.boolean(), shows: z.string() })),
+      snapshotSteps: z.array(z.int()),
+    }),
+  ),
+  /** Config fields whose values differ between the runs (dotted path, one value per run as text). */
+  configDiff: z.array(z.strictObject({ path: z.string(), values: z.array(z.string()) })),
+  /** Runs that share a configuration but for the seed. */
+  seedGroups: z.array(z.array(runId)),
+});
+export type CompareSummary = z.infer<typeof CompareSummarySchema>;
 const tag = z.string().trim().min(1).max(40);
 
 /** Every request the renderer can make: its payload and its response. */
@@ -123,6 +187,23 @@ export const REQUESTS = {
         holds: z.boolean(),
       }),
     ),
+  },
+  'figures.model': { request: z.strictObject({ runId, ...FigureOptions }), response: FigureModelSchema },
+  /** One figure as a file: the bytes come back for the renderer to save. */
+  'figures.export': {
+    request: z.strictObject({ runId, ...FigureOptions, format: z.enum(EXPORT_FORMATS), style: ExportStyleSchema.partial().optional() }),
+    response: z.strictObject({ fileName: z.string(), mime: z.string(), base64: z.string() }),
+  },
+  /** One file per snapshot step into a new folder under the app's export directory. */
+  'figures.exportBatch': {
+    request: z.strictObject({ runId, ...FigureOptions, format: z.enum(['png', 'svg', 'pdf', 'csv', 'json']), style: ExportStyleSchema.partial().optional() }),
+    response: z.strictObject({ directory: z.string(), files: z.int() }),
+  },
+  'compare.summary': { request: z.strictObject({ runIds }), response: CompareSummarySchema },
+  'compare.model': { request: z.strictObject(CompareOptions), response: FigureModelSchema },
+  'compare.export': {
+    request: z.strictObject({ ...CompareOptions, format: z.enum(['png', 'svg', 'pdf', 'csv', 'json']), style: ExportStyleSchema.partial().optional() }),
+    response: z.strictObject({ fileName: z.string(), mime: z.string(), base64: z.string() }),
   },
   'runs.exportBundle': {
     request: RunRef,

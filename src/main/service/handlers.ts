@@ -3,10 +3,12 @@
  * mode both call `dispatch`, which validates the payload against the contract first.
  */
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { architectureOf } from '../../shared/architecture.js';
 import { RunConfigSchema } from '../../shared/config.js';
 import {
   ApiError,
+  ExportStyleSchema,
   REQUESTS,
   type ParsedRequestOf,
   type RequestName,
@@ -22,6 +24,9 @@ import { Rng } from '../engine/rng.js';
 import type { TrainerHost } from '../host/trainer-host.js';
 import type { RunRow, RunStore } from '../store/index.js';
 import { BundleError, exportBundle, importBundle } from './bundle.js';
+import { compareExport, compareModel, compareSummary } from './compare.js';
+import { exportFigure, exportFigureBatch, type ExportedFile } from './figure-export.js';
+import { figureModel } from './figures.js';
 import { createRun, requireRun, runClaims, UserError } from './runs.js';
 import { createSweep, trainSweep } from './sweep.js';
 import { APP_VERSION } from './version.js';
@@ -168,6 +173,13 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       };
     },
     'runs.claims': ({ runId, step }) => runClaims(store, requireRun(store, runId), step),
+    'figures.model': ({ runId, ...req }) => figureModel(store, requireRun(store, runId), req),
+    'figures.export': ({ runId, format, style, ...req }) => asFile(exportFigure(store, requireRun(store, runId), req, format, ExportStyleSchema.parse(style ?? {}))),
+    'figures.exportBatch': ({ runId, format, style, ...req }) =>
+      exportFigureBatch(store, requireRun(store, runId), req, format, ExportStyleSchema.parse(style ?? {}), path.join(path.dirname(store.file), 'exports')),
+    'compare.summary': ({ runIds }) => compareSummary(store, runIds),
+    'compare.model': (req) => compareModel(store, req),
+    'compare.export': ({ format, style, ...req }) => asFile(compareExport(store, req, format, ExportStyleSchema.parse(style ?? {}))),
     'runs.exportBundle': ({ runId }) => {
       idle(runId);
       const b = exportBundle(store, runId);
@@ -178,6 +190,10 @@ export function createHandlers(ctx: HandlerContext): Handlers {
 }
 
 /** Turns any failure into an ApiError a person can read; internal details stay in the log. */
+function asFile(file: ExportedFile): { fileName: string; mime: string; base64: string } {
+  return { fileName: file.fileName, mime: file.mime, base64: Buffer.from(file.bytes).toString('base64') };
+}
+
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof BundleError) return new ApiError(err.message, 'invalid');
