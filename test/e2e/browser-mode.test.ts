@@ -58,7 +58,7 @@ describe('browser mode, end to end in Chromium', () => {
     await expect.poll(progressDone, { timeout: 30_000 }).toBeGreaterThan(100);
     const firstPoints = await lossPoints();
     await expect.poll(lossPoints, { timeout: 20_000 }).toBeGreaterThan(firstPoints);
-    await expect.poll(() => page.getByTestId('samples-chart').getAttribute('data-iteration'), { timeout: 20_000 }).toMatch(/^\d+$/);
+    await expect.poll(() => page.getByTestId('samples-chart').getAttribute('data-step'), { timeout: 20_000 }).toMatch(/^\d+$/);
     await shot('01-live-training');
 
     await page.getByTestId('pause').click();
@@ -74,17 +74,17 @@ describe('browser mode, end to end in Chromium', () => {
 
     await expect.poll(() => liveStatus().getAttribute('data-status'), { timeout: 90_000 }).toBe('finished');
     expect(await progressDone()).toBe(2000);
-    await expect.poll(() => page.getByTestId('samples-chart').getAttribute('data-iteration'), { timeout: 10_000 }).toBe('1999');
-    expect(await page.getByTestId('features-chart').getAttribute('data-iteration')).toBe('1999');
+    await expect.poll(() => page.getByTestId('samples-chart').getAttribute('data-step'), { timeout: 10_000 }).toBe('1999');
+    expect(await page.getByTestId('features-chart').getAttribute('data-step')).toBe('1999');
     expect(await lossPoints()).toBeGreaterThanOrEqual(200);
     await shot('03-live-finished');
 
     // Step back through the snapshots and overlay the phases around the G step (the tutorial's picture).
     await page.getByTestId('snapshot-step').fill('0');
-    await expect.poll(() => page.getByTestId('samples-chart').getAttribute('data-iteration'), { timeout: 10_000 }).toBe('0');
+    await expect.poll(() => page.getByTestId('samples-chart').getAttribute('data-step'), { timeout: 10_000 }).toBe('0');
     expect(await page.getByTestId('snapshot-label').textContent()).toMatch(/iteration 0 \(1 of 3\)/);
     await page.locator('body').press('ArrowRight');
-    await expect.poll(() => page.getByTestId('features-chart').getAttribute('data-iteration'), { timeout: 10_000 }).toBe('1000');
+    await expect.poll(() => page.getByTestId('features-chart').getAttribute('data-step'), { timeout: 10_000 }).toBe('1000');
     await page.getByTestId('feature-phase').selectOption('overlay-g');
     // the tutorial's claims at this step: D is unchanged by the G step, so real features stay put
     await expect

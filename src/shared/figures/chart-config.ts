@@ -69,10 +69,22 @@ function dataset(s: Series, palette: Palette, index: number): Dataset {
   }
 }
 
-function backgroundPlugin(fill: string | null): Plugin<'scatter'> {
+/**
+ * What the layer plugins draw. Chart.js fixes a chart's plugins when it is created, so the
+ * plugins read this object at draw time; a chart that shows a new model updates it in place
+ * (see bindLayers) instead of being rebuilt.
+ */
+export interface LayerState {
+  model: FigureModel;
+  palette: Palette;
+  fill: string | null;
+}
+
+function backgroundPlugin(state: LayerState): Plugin<'scatter'> {
   return {
     id: 'ganlabBackground',
     beforeDraw(chart) {
+      const fill = state.fill;
       if (!fill) return;
       const { ctx, width, height } = chart;
       ctx.save();
@@ -87,10 +99,11 @@ function pixel(chart: Chart<'scatter'>, x: number, y: number): [number, number] 
   return [chart.scales.x!.getPixelForValue(x), chart.scales.y!.getPixelForValue(y)];
 }
 
-function layersPlugin(model: FigureModel, palette: Palette): Plugin<'scatter'> {
+function layersPlugin(state: LayerState): Plugin<'scatter'> {
   return {
     id: 'ganlabLayers',
     beforeDatasetsDraw(chart) {
+      const { model, palette } = state;
       const h = model.heatmap;
       if (!h) return;
       const { ctx, chartArea } = chart;
@@ -115,6 +128,7 @@ function layersPlugin(model: FigureModel, palette: Palette): Plugin<'scatter'> {
       ctx.restore();
     },
     afterDatasetsDraw(chart) {
+      const { model, palette } = state;
       const { ctx, chartArea } = chart;
       if (model.arrows?.length) {
         ctx.save();
@@ -171,10 +185,26 @@ function axis(title: string, type: 'linear' | 'logarithmic', palette: Palette, r
   };
 }
 
-/** The Chart.js configuration that draws `model`. Call again (it is cheap) after a theme change. */
-export function toChartConfig(model: FigureModel, options: DrawOptions): ChartConfiguration<'scatter', Array<{ x: number; y: number } | null>> {
+/** Points the layer plugins of a chart made from `state` at another model and style. */
+export function bindLayers(state: LayerState, model: FigureModel, options: DrawOptions): LayerState {
+  state.model = model;
+  state.palette = options.palette;
+  state.fill = options.background === 'transparent' ? null : options.background === 'white' ? '#ffffff' : options.palette.surface;
+  return state;
+}
+
+/**
+ * The Chart.js configuration that draws `model`. To show another model on an existing chart,
+ * take the new configuration's data and options and pass the chart's first LayerState as
+ * `state` (its plugins keep reading it).
+ */
+export function toChartConfig(
+  model: FigureModel,
+  options: DrawOptions,
+  state: LayerState = bindLayers({ model, palette: options.palette, fill: null }, model, options),
+): ChartConfiguration<'scatter', Array<{ x: number; y: number } | null>> {
   const { palette } = options;
-  const fill = options.background === 'transparent' ? null : options.background === 'white' ? '#ffffff' : palette.surface;
+  bindLayers(state, model, options);
   const b = model.bounds;
   const font = options.fontFamily ? { family: options.fontFamily } : {};
   return {
@@ -202,11 +232,13 @@ export function toChartConfig(model: FigureModel, options: DrawOptions): ChartCo
             padding: 10,
             font: { size: 11, ...font },
             filter: (item) => !model.series[item.datasetIndex ?? 0]?.hideInLegend,
+            // In the model's order, not Chart.js's drawing order.
+            sort: (a, b) => (a.datasetIndex ?? 0) - (b.datasetIndex ?? 0),
           },
         },
         tooltip: { enabled: options.interactive ?? false },
       },
     },
-    plugins: [backgroundPlugin(fill), layersPlugin(model, palette)],
+    plugins: [backgroundPlugin(state), layersPlugin(state)],
   };
 }

@@ -21,6 +21,7 @@ Chart.defaults.font.family = getComputedStyle(document.documentElement).getPrope
 Chart.defaults.font.size = 12;
 
 export { Chart };
+export { withAlpha } from '../../../shared/figures/palette.js';
 
 export interface ChartColors {
   real: string;
@@ -51,13 +52,6 @@ export function readChartColors(): ChartColors {
   };
 }
 
-/** A colour given as #rrggbb with an alpha, for faint raw curves and translucent points. */
-export function withAlpha(hex: string, alpha: number): string {
-  const m = /^#([0-9a-f]{6})$/i.exec(hex);
-  if (!m) return hex;
-  const n = parseInt(m[1]!, 16);
-  return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
-}
 
 /** Axis options shared by every chart: titled, themed grid and ticks. */
 export function axis(title: string, colors: ChartColors, extra: Record<string, unknown> = {}) {
