@@ -2,12 +2,31 @@
  * A stack of dense layers whose parameters live in one Float32Array (each kernel [fanIn, units]
  * row-major, then its bias, layer after layer) with gradients laid out the same way, so an
  * optimizer update is a single loop. Activation and gradient buffers are allocated once per
- * batch size and reused.
+ * batch size and reused. Where WebAssembly SIMD is available the products run in simd.ts's
+ * kernels on buffers in the network's arena; otherwise in the TypeScript tiles.
  */
-import { ACT_LINEAR, activationGradInPlace, derivativeCoefficients, type DerivativeCoefficients } from './activations.js';
+import { ACT_LEAKY, ACT_LINEAR, activateInPlace, activationGradInPlace, derivativeCoefficients, type DerivativeCoefficients } from './activations.js';
 import { denseInputGrad } from './input-grad.js';
 import { denseForward, transpose } from './matmul.js';
+import { SimdArena, simdAvailable } from './simd.js';
 import { colSums, gemmTN } from './weight-grads.js';
+
+/** The SIMD path's arena and its scratch: the staged input and input gradient, one layer's weights. */
+interface SimdBuffers {
+  arena: SimdArena;
+  stageIn: Float32Array;
+  stageInDelta: Float32Array;
+  w: Float32Array;
+  b: Float32Array;
+  zero: Float32Array;
+  dw: Float32Array;
+}
+
+/** y = p s + q |s| covers leaky ReLU and linear in the kernel; other activations follow in place. */
+function kernelActivation(layer: FusedLayerSpec): { p: number; q: number; after: boolean } {
+  if (layer.act === ACT_LEAKY) return { p: 0.5 * (1 + layer.alpha), q: 0.5 * (1 - layer.alpha), after: false };
+  return { p: 1, q: 0, after: layer.act !== ACT_LINEAR };
+}
 
 export interface FusedLayerSpec {
   /** Stable key prefix of the layer's variables, e.g. `G.0` or `D.logit.0`. */
@@ -42,6 +61,7 @@ export class FusedMlp {
   acts: Float32Array[] = [];
   /** Gradient with respect to each layer's output, then (in place) its pre-activation. */
   deltas: Float32Array[] = [];
+  private simd: SimdBuffers | null = null;
 
   constructor(
     readonly inputDim: number,
@@ -96,9 +116,35 @@ export class FusedMlp {
   /** Makes the buffers hold at least `rows` rows (allocates only when they grow). */
   reserve(rows: number): void {
     if (rows <= this.capacity) return;
+    this.capacity = rows;
+    if (simdAvailable()) {
+      const maxW = Math.max(...this.layers.map((l) => l.inDim * l.units));
+      const maxU = Math.max(this.inputDim, ...this.layers.map((l) => l.units));
+      const units = this.layers.reduce((sum, l) => sum + l.units, 0);
+      const arena = new SimdArena(2 * rows * units + 2 * rows * this.inputDim + 2 * maxW + 2 * maxU, 2 * this.layers.length + 6);
+      this.acts = this.layers.map((l) => arena.alloc(rows * l.units));
+      this.deltas = this.layers.map((l) => arena.alloc(rows * l.units));
+      this.simd = {
+        arena,
+        stageIn: arena.alloc(rows * this.inputDim),
+        stageInDelta: arena.alloc(rows * this.inputDim),
+        w: arena.alloc(maxW),
+        b: arena.alloc(maxU),
+        zero: arena.alloc(maxU),
+        dw: arena.alloc(maxW),
+      };
+      return;
+    }
     this.acts = this.layers.map((l) => new Float32Array(rows * l.units));
     this.deltas = this.layers.map((l) => new Float32Array(rows * l.units));
-    this.capacity = rows;
+  }
+
+  /** `input`'s first rows, inside the arena (staged by copy when it lives elsewhere). */
+  private staged(s: SimdBuffers, input: Float32Array, rows: number): Float32Array {
+    if (s.arena.owns(input)) return input;
+    const n = rows * this.inputDim;
+    s.stageIn.set(input.subarray(0, n));
+    return s.stageIn;
   }
 
   get output(): Float32Array {
@@ -112,8 +158,25 @@ export class FusedMlp {
 
   /** Runs `rows` rows of `input` [rows, inputDim] through the layers; the result is `output`. */
   forward(input: Float32Array, rows: number): Float32Array {
-    let x = input;
     const layers = this.layers;
+    const s = this.simd;
+    if (s) {
+      let x = this.staged(s, input, rows);
+      for (let l = 0; l < layers.length; l++) {
+        const layer = layers[l]!;
+        const y = this.acts[l]!;
+        const w = s.w.subarray(0, layer.w.length);
+        const b = s.b.subarray(0, layer.units);
+        w.set(layer.w);
+        b.set(layer.b);
+        const { p, q, after } = kernelActivation(layer);
+        s.arena.dense(x, w, b, y, rows, layer.inDim, layer.units, p, q);
+        if (after) activateInPlace(y, 0, rows * layer.units, layer.act);
+        x = y;
+      }
+      return x;
+    }
+    let x = input;
     for (let l = 0; l < layers.length; l++) {
       const layer = layers[l]!;
       const y = this.acts[l]!;
@@ -133,6 +196,10 @@ export class FusedMlp {
     const top = layers.length - 1;
     const topLayer = layers[top]!;
     if (topLayer.act !== ACT_LINEAR) activationGradInPlace(this.deltas[top]!, this.acts[top]!, 0, rows * topLayer.units, topLayer.derivative);
+    if (this.simd) {
+      this.backwardSimd(this.simd, input, rows, weightGrads, inputDelta);
+      return;
+    }
     for (let l = top; l >= 0; l--) {
       // deltas[l] is now d loss / d pre-activation of layer l.
       const layer = layers[l]!;
@@ -150,6 +217,39 @@ export class FusedMlp {
         denseInputGrad(dy, layer.wt, this.deltas[l - 1]!, rows, u, k, layers[l - 1]!.derivative, x);
       } else if (inputDelta) {
         denseInputGrad(dy, layer.wt, inputDelta, rows, u, k, FusedMlp.identity, x);
+      }
+    }
+  }
+
+  /** `backward` on the SIMD kernels: dW = Xᵀ dY, and dX = dY Wᵀ then the derivative in place. */
+  private backwardSimd(s: SimdBuffers, input: Float32Array, rows: number, weightGrads: boolean, inputDelta: Float32Array | null): void {
+    const layers = this.layers;
+    const x0 = this.staged(s, input, rows);
+    for (let l = layers.length - 1; l >= 0; l--) {
+      const layer = layers[l]!;
+      const u = layer.units;
+      const k = layer.inDim;
+      const dy = this.deltas[l]!;
+      const x = l > 0 ? this.acts[l - 1]! : x0;
+      if (weightGrads) {
+        const dw = s.dw.subarray(0, k * u);
+        s.arena.gemmTN(x, dy, dw, rows, k, u);
+        layer.dw.set(dw);
+        colSums(dy, layer.db, rows, u);
+      }
+      if (l === 0 && !inputDelta) continue;
+      transpose(layer.w, layer.wt, k, u);
+      const wt = s.w.subarray(0, k * u);
+      wt.set(layer.wt);
+      const zero = s.zero.subarray(0, k);
+      if (l > 0) {
+        const below = this.deltas[l - 1]!;
+        s.arena.dense(dy, wt, zero, below, rows, u, k, 1, 0);
+        activationGradInPlace(below, this.acts[l - 1]!, 0, rows * k, layers[l - 1]!.derivative);
+      } else if (inputDelta) {
+        const out = s.stageInDelta.subarray(0, rows * k);
+        s.arena.dense(dy, wt, zero, out, rows, u, k, 1, 0);
+        inputDelta.set(out);
       }
     }
   }
