@@ -186,3 +186,30 @@ export function gemmTN(x: usize, dy: usize, dw: usize, rows: i32, k: i32, u: i32
   }
   store<f32>(dw + <usize>a * ru + (<usize>j << 2), s);
 }
+
+/** g[i] *= c0 + c1 [y > 0] + c2 y + c3 y² + c4 |y| for i < n: an activation's derivative from its output y. */
+export function gradAct(g: usize, y: usize, n: i32, c0: f32, c1: f32, c2: f32, c3: f32, c4: f32): void {
+  const k0 = f32x4.splat(c0);
+  const k1 = f32x4.splat(c1);
+  const k2 = f32x4.splat(c2);
+  const k3 = f32x4.splat(c3);
+  const k4 = f32x4.splat(c4);
+  const zero = f32x4.splat(0);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    const v = ld(y + o);
+    // [y > 0] as 1.0 or 0.0: the comparison's all-ones lanes masked to 1.0's bits.
+    const pos = v128.and(f32x4.gt(v, zero), f32x4.splat(1));
+    let d = f32x4.add(k0, f32x4.mul(k1, pos));
+    d = f32x4.add(d, f32x4.mul(v, f32x4.add(k2, f32x4.mul(k3, v))));
+    d = f32x4.add(d, f32x4.mul(k4, f32x4.abs(v)));
+    v128.store(g + o, f32x4.mul(ld(g + o), d));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const v = load<f32>(y + o);
+    const d = c0 + c1 * <f32>(v > 0 ? 1 : 0) + v * (c2 + c3 * v) + c4 * Mathf.abs(v);
+    store<f32>(g + o, load<f32>(g + o) * d);
+  }
+}

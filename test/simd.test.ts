@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ACT_LEAKY, ACT_LINEAR } from '../src/main/engine/fused/activations.js';
+import { ACT_ELU, ACT_LEAKY, ACT_LINEAR, ACT_SIGMOID, ACT_TANH, activationGradInPlace, derivativeCoefficients } from '../src/main/engine/fused/activations.js';
 import { denseForward } from '../src/main/engine/fused/matmul.js';
 import { SimdArena, simdAvailable } from '../src/main/engine/fused/simd.js';
 import { gemmTN } from '../src/main/engine/fused/weight-grads.js';
@@ -74,6 +74,22 @@ describe('WebAssembly SIMD kernels', () => {
     ady.set(dy);
     arena.gemmTN(ax, ady, adw, rows, k, u);
     expectClose(adw, expected);
+  });
+
+  it.each([[ACT_LEAKY, 0.2], [ACT_TANH, 0], [ACT_SIGMOID, 0], [ACT_ELU, 0], [ACT_LINEAR, 0]])('gradAct: activation %i, as activationGradInPlace', (act, alpha) => {
+    const n = 1027;
+    const g = random(n, 6);
+    const y = random(n, 7);
+    y[3] = 0; // exactly 0: leaky ReLU's derivative is alpha there, as in tfjs
+    const expected = g.slice();
+    const d = derivativeCoefficients(act, alpha);
+    activationGradInPlace(expected, y, 0, n, d);
+    const arena = new SimdArena(2 * n, 2);
+    const [ag, ay] = [arena.alloc(n), arena.alloc(n)];
+    ag.set(g);
+    ay.set(y);
+    arena.gradAct(ag, ay, n, d);
+    expectClose(ag, expected);
   });
 
   it('refuses to hand out more than it was sized for', () => {

@@ -195,11 +195,11 @@ export class FusedMlp {
     const layers = this.layers;
     const top = layers.length - 1;
     const topLayer = layers[top]!;
-    if (topLayer.act !== ACT_LINEAR) activationGradInPlace(this.deltas[top]!, this.acts[top]!, 0, rows * topLayer.units, topLayer.derivative);
     if (this.simd) {
       this.backwardSimd(this.simd, input, rows, weightGrads, inputDelta);
       return;
     }
+    if (topLayer.act !== ACT_LINEAR) activationGradInPlace(this.deltas[top]!, this.acts[top]!, 0, rows * topLayer.units, topLayer.derivative);
     for (let l = top; l >= 0; l--) {
       // deltas[l] is now d loss / d pre-activation of layer l.
       const layer = layers[l]!;
@@ -225,6 +225,8 @@ export class FusedMlp {
   private backwardSimd(s: SimdBuffers, input: Float32Array, rows: number, weightGrads: boolean, inputDelta: Float32Array | null): void {
     const layers = this.layers;
     const x0 = this.staged(s, input, rows);
+    const top = layers[layers.length - 1]!;
+    if (top.act !== ACT_LINEAR) s.arena.gradAct(this.deltas[layers.length - 1]!, this.acts[layers.length - 1]!, rows * top.units, top.derivative);
     for (let l = layers.length - 1; l >= 0; l--) {
       const layer = layers[l]!;
       const u = layer.units;
@@ -235,6 +237,8 @@ export class FusedMlp {
         const dw = s.dw.subarray(0, k * u);
         s.arena.gemmTN(x, dy, dw, rows, k, u);
         layer.dw.set(dw);
+        // Bias sums stay in doubles, as tfjs sums: the D loss's real and generated halves can
+        // cancel almost exactly, and Adam turns float32 rounding left over into a full step.
         colSums(dy, layer.db, rows, u);
       }
       if (l === 0 && !inputDelta) continue;
@@ -245,7 +249,7 @@ export class FusedMlp {
       if (l > 0) {
         const below = this.deltas[l - 1]!;
         s.arena.dense(dy, wt, zero, below, rows, u, k, 1, 0);
-        activationGradInPlace(below, this.acts[l - 1]!, 0, rows * k, layers[l - 1]!.derivative);
+        s.arena.gradAct(below, this.acts[l - 1]!, rows * k, layers[l - 1]!.derivative);
       } else if (inputDelta) {
         const out = s.stageInDelta.subarray(0, rows * k);
         s.arena.dense(dy, wt, zero, out, rows, u, k, 1, 0);
