@@ -72,30 +72,32 @@ describe('gan-lab train / runs / show / export / delete', () => {
     expect(table.stdout).toMatch(/cli run\s+finished\s+quadratic\s+45\/45/);
   });
 
-  it('export writes the data behind each figure as CSV and JSON', () => {
+  it('export writes the data behind each figure, read off the figure itself, as CSV and JSON', () => {
     const losses = path.join(dir, 'losses.csv');
     expect(cli(['export', String(runId), '--figure', 'losses', '--format', 'csv', '--out', losses, '--db', db]).code).toBe(0);
     const lines = readFileSync(losses, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('iteration,dLoss,gLoss');
-    expect(lines.slice(1).map((l) => Number(l.split(',')[0]))).toEqual([0, 10, 20, 30, 40]);
+    expect(lines[0]).toBe('series,x,y');
+    expect(lines.filter((l) => l.startsWith('D loss,')).map((l) => Number(l.split(',')[1]))).toEqual([0, 10, 20, 30, 40]);
 
-    const samples = JSON.parse(cli(['export', String(runId), '--figure', 'samples', '--format', 'json', '--step', '20', '--db', db]).stdout);
-    expect(samples.step).toBe(20);
-    expect(samples.real).toHaveLength(64);
-    expect(samples.generated).toHaveLength(64);
+    const samples = JSON.parse(cli(['export', String(runId), '--figure', 'samples', '--format', 'json', '--step', '20', '--out', '-', '--db', db]).stdout);
+    expect(samples.model.step).toBe(20);
+    expect(samples.meta.run).toMatchObject({ id: runId, name: 'cli run' });
+    const points = (label: string) => samples.model.series.find((s: { label: string }) => s.label === label).points;
+    expect(points('real samples')).toHaveLength(64);
+    expect(points('generated samples')).toHaveLength(64);
 
-    const features = cli(['export', String(runId), '--figure', 'features', '--phase', 'after-d', '--db', db]).stdout.trim().split('\n');
-    expect(features[0]).toBe('phase,set,f0,f1');
-    expect(features).toHaveLength(1 + 128);
-    expect(features.slice(1).every((l) => l.startsWith('after-d,'))).toBe(true);
+    const features = cli(['export', String(runId), '--figure', 'features', '--phase', 'after-d', '--out', '-', '--db', db]).stdout.trim().split('\n');
+    expect(features[0]).toBe('series,x,y');
+    // 64 real and 64 generated points, and their two centroids
+    expect(features).toHaveLength(1 + 128 + 2);
 
-    const centroids = JSON.parse(cli(['export', String(runId), '--figure', 'centroids', '--format', 'json', '--db', db]).stdout);
-    expect(centroids.centroids.map((c: { step: number }) => c.step)).toEqual([0, 20, 40, 44]);
-    expect(centroids.centroids[1]['after-g'].real).toHaveLength(2);
+    const centroids = JSON.parse(cli(['export', String(runId), '--figure', 'centroids', '--format', 'json', '--out', '-', '--db', db]).stdout);
+    expect(centroids.model.series[0]).toMatchObject({ label: 'real centroid path (after G step)' });
+    expect(centroids.model.series[0].points).toHaveLength(4); // snapshots at 0, 20, 40, 44
 
-    const metrics = cli(['export', String(runId), '--figure', 'metrics', '--db', db]).stdout.trim().split('\n');
-    expect(metrics[0]).toBe('iteration,claim.centroidGapAfterG,claim.centroidGapBeforeG,claim.dOutFake,claim.dOutReal,claim.realShiftAcrossG,mmd2,onCurveFraction,slicedWasserstein,xCoverage');
-    expect(metrics).toHaveLength(5);
+    const metrics = cli(['export', String(runId), '--figure', 'metrics', '--out', '-', '--db', db]).stdout.trim().split('\n');
+    expect(new Set(metrics.slice(1).map((l) => l.split(',')[0]))).toEqual(new Set(['mmd2', 'onCurveFraction', 'slicedWasserstein', 'xCoverage']));
+    expect(metrics).toHaveLength(1 + 4 * 4);
   });
 
   it('delete removes the run and its records', () => {
@@ -108,8 +110,8 @@ describe('gan-lab train / runs / show / export / delete', () => {
     const args = ['train', '--preset', 'article', '--iterations', '40', '--seed', '11', '--db', db, ...quick];
     const a = cliJson<Summary>(args);
     const b = cliJson<Summary>(args);
-    const la = cli(['export', String(a.runId), '--figure', 'losses', '--format', 'csv', '--db', db]).stdout;
-    const lb = cli(['export', String(b.runId), '--figure', 'losses', '--format', 'csv', '--db', db]).stdout;
+    const la = cli(['export', String(a.runId), '--figure', 'losses', '--format', 'csv', '--out', '-', '--db', db]).stdout;
+    const lb = cli(['export', String(b.runId), '--figure', 'losses', '--format', 'csv', '--out', '-', '--db', db]).stdout;
     expect(la.split('\n').length).toBeGreaterThan(4);
     expect(lb).toBe(la);
   });
@@ -192,9 +194,9 @@ describe('gan-lab resume after SIGKILL', () => {
     expect(resumed).toMatchObject({ status: 'finished', iterations: 1200 });
 
     const reference = cliJson<Summary>(['train', ...args, '--db', path.join(dir, 'reference.db')]);
-    const a = cli(['export', '1', '--figure', 'losses', '--db', killDb]).stdout;
-    const b = cli(['export', String(reference.runId), '--figure', 'losses', '--db', path.join(dir, 'reference.db')]).stdout;
-    expect(a.trim().split('\n')).toHaveLength(121);
+    const a = cli(['export', '1', '--figure', 'losses', '--out', '-', '--db', killDb]).stdout;
+    const b = cli(['export', String(reference.runId), '--figure', 'losses', '--out', '-', '--db', path.join(dir, 'reference.db')]).stdout;
+    expect(a.split('\n').filter((l) => l.startsWith('D loss,'))).toHaveLength(120);
     expect(a).toBe(b);
   });
 });

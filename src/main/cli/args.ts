@@ -1,8 +1,8 @@
 /** Parsing of the CLI's option values, with one-line errors that name the option. */
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError } from 'commander';
+import { LayersSchema, type Layers } from '../../shared/figures/model.js';
 import { parsePointsCsv } from '../engine/datasets.js';
-import { PHASES, type Phase } from '../engine/records.js';
 import { UserError } from '../service/runs.js';
 
 export function positiveInt(value: string): number {
@@ -21,11 +21,30 @@ export function nonNegativeInt(value: string): number {
   return n;
 }
 
-export function phase(value: string): Phase {
-  if (!(PHASES as readonly string[]).includes(value)) {
-    throw new InvalidArgumentError(`expected one of ${PHASES.join(', ')}, got "${value}"`);
-  }
-  return value as Phase;
+/** A parser for a number a contract field allows (its range and whether it is whole come from the schema). */
+export function numberWithin(schema: { minValue: number | null; maxValue: number | null; isInt: boolean; safeParse(v: unknown): { success: boolean } }) {
+  const what = `${schema.isInt ? 'a whole number' : 'a number'} from ${schema.minValue} to ${schema.maxValue}`;
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !schema.safeParse(n).success) throw new InvalidArgumentError(`expected ${what}, got "${value}"`);
+    return n;
+  };
+}
+
+/** A smoothing weight: 0 (none) up to, not including, 1. */
+export function smoothingWeight(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !(n >= 0 && n < 1)) throw new InvalidArgumentError(`expected a number from 0 up to 1 (e.g. 0.9), got "${value}"`);
+  return n;
+}
+
+/** `heatmap,manifold,arrows` (any of them) as layers switched on. */
+export function layerList(value: string): Partial<Layers> {
+  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const known = Object.keys(LayersSchema.shape);
+  const unknown = names.filter((n) => !known.includes(n));
+  if (names.length === 0 || unknown.length) throw new InvalidArgumentError(`expected a comma-separated list of ${known.join(', ')}, got "${value}"`);
+  return Object.fromEntries(names.map((n) => [n, true]));
 }
 
 export function collect(value: string, previous: string[] = []): string[] {

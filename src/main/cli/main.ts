@@ -2,8 +2,9 @@
  * `gan-lab`: train, inspect, resume, delete and export runs from a terminal. Every subcommand
  * takes --db and --json; bad input ends with one line naming the problem and a non-zero exit.
  */
-import { writeFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
+import { EXPORT_FORMATS, ExportStyleSchema } from '../../shared/contract.js';
+import { FIGURES, PHASE_CHOICES } from '../../shared/figures/model.js';
 import { ConfigError } from '../../shared/validate.js';
 import { PRESET_NAMES } from '../../shared/presets.js';
 import { defaultDbPath } from '../app-paths.js';
@@ -12,10 +13,10 @@ import { ENGINES } from '../engine/trainer.js';
 import { DatasetError } from '../engine/datasets.js';
 import { FormulaError } from '../engine/formula.js';
 import { openStore, type RunStore } from '../store/index.js';
-import { DATA_FIGURES, figureData, toCsv, type DataFigure } from '../service/figure-data.js';
 import { requireRun, UserError } from '../service/runs.js';
 import { APP_VERSION } from '../service/version.js';
-import { collect, nonNegativeInt, phase, positiveInt } from './args.js';
+import { collect, layerList, nonNegativeInt, numberWithin, positiveInt, smoothingWeight } from './args.js';
+import { exportCommand, type ExportFlags } from './export.js';
 import { printJson, printRun, printRunsTable, runJson } from './output.js';
 import { serveCommand, startCommand } from './serve.js';
 import { sweepCommand } from './sweep.js';
@@ -44,6 +45,8 @@ async function withStore<T>(flags: CommonFlags, fn: (store: RunStore) => T | Pro
     store.close();
   }
 }
+
+const style = ExportStyleSchema.shape;
 
 export function buildProgram(): Command {
   const program = new Command('gan-lab')
@@ -107,35 +110,23 @@ export function buildProgram(): Command {
       }),
   );
 
-  withCommon(program.command('export').argument('<run>', 'run id or name').description('export the data behind a figure'))
-    .addOption(new Option('--figure <name>', 'which figure').choices(DATA_FIGURES).makeOptionMandatory())
-    .addOption(new Option('--format <format>', 'file format').choices(['csv', 'json']).default('csv'))
-    .option('--step <n>', 'snapshot step (default: the newest)', nonNegativeInt)
-    .option('--phase <phase>', 'before-d, after-d or after-g (default: all)', phase)
-    .option('--out <file>', 'output file (default: standard output)')
-    .action(
-      (ref: string, flags: CommonFlags & { figure: DataFigure; format: 'csv' | 'json'; step?: number; phase?: ReturnType<typeof phase>; out?: string }) =>
-        withStore(flags, (store) => {
-          const run = requireRun(store, ref);
-          const data = figureData(store, run, flags.figure, {
-            ...(flags.step !== undefined ? { step: flags.step } : {}),
-            ...(flags.phase ? { phase: flags.phase } : {}),
-          });
-          const text = flags.format === 'csv' ? toCsv(data.table) : JSON.stringify(data.json, null, 2) + '\n';
-          if (!flags.out || flags.out === '-') {
-            process.stdout.write(text);
-            return;
-          }
-          try {
-            writeFileSync(flags.out, text);
-          } catch (err) {
-            throw new UserError(`cannot write "${flags.out}" (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-          }
-          const summary = { out: flags.out, figure: flags.figure, format: flags.format, rows: data.table.rows.length };
-          if (flags.json) printJson(summary);
-          else console.log(`wrote ${flags.out} (${summary.rows} rows of ${flags.figure})`);
-        }),
-    );
+  withCommon(program.command('export').argument('<run>', 'run id or name').description("export a figure: an image, a GIF over the snapshot steps, or the data it shows"))
+    .addOption(new Option('--figure <name>', 'which figure').choices(FIGURES).makeOptionMandatory())
+    .addOption(new Option('--format <format>', 'file format').choices(EXPORT_FORMATS).default('csv'))
+    .option('--step <n>', 'snapshot step (default: the newest); for losses and metrics, where the step line stands', nonNegativeInt)
+    .addOption(new Option('--phase <phase>', "features: D's feature layer at one phase, or two overlaid (default: after-g)").choices(PHASE_CHOICES))
+    .option('--layers <list>', 'samples: layers to draw over them, any of heatmap,manifold,arrows', layerList)
+    .option('--smoothing <w>', 'losses: smoothing weight in [0, 1), e.g. 0.9', smoothingWeight)
+    .option('--log-scale', 'losses and metrics: a logarithmic y axis')
+    .option('--scale <n>', 'PNG and GIF: pixels per figure unit, 1 to 4 (default: 1)', numberWithin(style.scale.unwrap()))
+    .addOption(new Option('--background <kind>', 'PNG, SVG and PDF background (default: white)').choices(ExportStyleSchema.shape.background.unwrap().options))
+    .option('--fps <n>', 'GIF: frames per second (default: 2)', numberWithin(style.fps.unwrap()))
+    .option('--width <n>', 'figure width (default: 800)', numberWithin(style.width.unwrap()))
+    .option('--height <n>', 'figure height (default: 500)', numberWithin(style.height.unwrap()))
+    .option('--out <file>', 'output file, or - for standard output (default: a generated name in the current folder)')
+    .addOption(new Option('--all-steps', 'one file per snapshot step, into a new folder').conflicts(['out', 'step']))
+    .option('--out-dir <dir>', 'with --all-steps: where the new folder goes (default: the current folder)')
+    .action((ref: string, flags: CommonFlags & ExportFlags) => withStore(flags, (store) => exportCommand(store, ref, flags)));
 
   withCommon(program.command('serve').description('browser mode: serve the app on 127.0.0.1 for a browser'))
     .option('--port <n>', 'port (default: any free one)', nonNegativeInt)

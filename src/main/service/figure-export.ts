@@ -1,10 +1,18 @@
 /**
- * A run's figures as files: CSV/JSON of exactly what a figure shows, PNG/SVG/PDF/GIF drawn from
- * its model. SKELETON — being written; signatures are fixed.
+ * A run's figures as files: PNG/SVG/PDF/GIF drawn from the figure's model (figures/render.ts),
+ * CSV/JSON of exactly what it shows (figures/data.ts). Every model comes from figureModel, as on
+ * screen, so a file and the screen cannot disagree.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { ExportStyle } from '../../shared/contract.js';
+import { ANIMATED_FIGURES, type Bounds, type FigureModel } from '../../shared/figures/model.js';
+import { modelCsv, modelJson } from '../figures/data.js';
+import { figureRenderer, renderGif, type FigureRenderer } from '../figures/render.js';
 import type { RunRow, RunStore } from '../store/index.js';
-import type { FigureRequest } from './figures.js';
+import { figureModel, type FigureRequest } from './figures.js';
+import { UserError } from './runs.js';
+import { APP_VERSION } from './version.js';
 
 export type ExportFormat = 'png' | 'svg' | 'pdf' | 'gif' | 'csv' | 'json';
 
@@ -14,18 +22,178 @@ export interface ExportedFile {
   bytes: Uint8Array;
 }
 
-export function exportFigure(_store: RunStore, _run: RunRow, _req: FigureRequest, _format: ExportFormat, _style: ExportStyle): ExportedFile {
-  throw new Error('not implemented yet');
+export const MIME_TYPES: Record<ExportFormat, string> = {
+  png: 'image/png',
+  svg: 'image/svg+xml',
+  pdf: 'application/pdf',
+  gif: 'image/gif',
+  csv: 'text/csv',
+  json: 'application/json',
+};
+
+/** Beyond this a raster figure (one PNG, one GIF frame) needs hundreds of megabytes. */
+const MAX_MEGAPIXELS = 64;
+
+/** A file-name-safe form of a run's name: lower case, dashes, at most 60 characters. */
+export function slugOf(run: RunRow): string {
+  const slug = run.name
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60)
+    .replace(/-+$/, '');
+  return slug || `run-${run.id}`;
 }
 
-/** One file per snapshot step into a new folder under `root`. */
+/** What the run and request were, for a JSON export: enough to make the figure again. */
+function meta(run: RunRow, req: FigureRequest, model: FigureModel): Record<string, unknown> {
+  const request = Object.fromEntries(Object.entries({ ...req, step: model.step ?? req.step }).filter(([, v]) => v !== undefined));
+  return {
+    exportedBy: `GAN Lab ${APP_VERSION}`,
+    run: { id: run.id, name: run.name, status: run.status, seed: run.seed, iterationsDone: run.iterationsDone, appVersion: run.appVersion, config: run.config },
+    request,
+  };
+}
+
+function checkSize(style: ExportStyle, format: ExportFormat): void {
+  if (format !== 'png' && format !== 'gif') return;
+  const mp = (style.width * style.scale * style.height * style.scale) / 1e6;
+  if (mp > MAX_MEGAPIXELS) {
+    throw new UserError(`a ${style.width}x${style.height} figure at scale ${style.scale} is ${Math.round(mp)} megapixels; at most ${MAX_MEGAPIXELS} (lower the scale or the size)`);
+  }
+}
+
+function encode(model: FigureModel, format: Exclude<ExportFormat, 'gif'>, renderer: FigureRenderer, info: Record<string, unknown>): Buffer {
+  switch (format) {
+    case 'csv':
+      return Buffer.from(modelCsv(model), 'utf8');
+    case 'json':
+      return Buffer.from(modelJson(model, info), 'utf8');
+    default:
+      return renderer.render(model, format);
+  }
+}
+
+/** The figure at every snapshot step, for a GIF or a folder of files; only step figures have steps. */
+function stepModels(store: RunStore, run: RunRow, req: FigureRequest, refusal: string): FigureModel[] {
+  if (!ANIMATED_FIGURES.includes(req.figure)) {
+    throw new UserError(`${req.figure} ${refusal}: it spans the whole run, not one snapshot step (only ${ANIMATED_FIGURES.join(', ')} do)`);
+  }
+  const steps = store.snapshotSteps(run.id);
+  if (steps.length === 0) throw new UserError(`run ${run.id} has no snapshots yet`);
+  return withSharedAxes(steps.map((step) => figureModel(store, run, { ...req, step, nearest: false })));
+}
+
+/** The extent of what a model plots: its points, arrows and heatmap. */
+function dataBounds(model: FigureModel): Bounds | undefined {
+  let b: Bounds | undefined;
+  const add = (x: number, y: number) => {
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return;
+    b = b ? { xMin: Math.min(b.xMin, x), xMax: Math.max(b.xMax, x), yMin: Math.min(b.yMin, y), yMax: Math.max(b.yMax, y) } : { xMin: x, xMax: x, yMin: y, yMax: y };
+  };
+  for (const s of model.series) for (const p of s.points) if (p) add(p.x, p.y);
+  for (const [x0, y0, x1, y1] of model.arrows ?? []) {
+    add(x0, y0);
+    add(x1, y1);
+  }
+  if (model.heatmap) {
+    add(model.heatmap.bounds.xMin, model.heatmap.bounds.yMin);
+    add(model.heatmap.bounds.xMax, model.heatmap.bounds.yMax);
+  }
+  return b;
+}
+
+/** `b` grown by `share` of its size on every side (a flat range by its magnitude, or by 1). */
+function padded(b: Bounds, share: number): Bounds {
+  const pad = (lo: number, hi: number) => (hi - lo || Math.max(Math.abs(lo), 1)) * share;
+  const px = pad(b.xMin, b.xMax);
+  const py = pad(b.yMin, b.yMax);
+  return { xMin: b.xMin - px, xMax: b.xMax + px, yMin: b.yMin - py, yMax: b.yMax + py };
+}
+
+/**
+ * The frames with one set of axes, so the picture does not jump from step to step: the union of
+ * each frame's fixed bounds (the samples carry the data's box) or of its data with a 5% margin.
+ */
+export function withSharedAxes(models: FigureModel[]): FigureModel[] {
+  let union: Bounds | undefined;
+  for (const m of models) {
+    const data = dataBounds(m);
+    const b = m.bounds ?? (data && padded(data, 0.05));
+    if (!b) continue;
+    union = union ? { xMin: Math.min(union.xMin, b.xMin), xMax: Math.max(union.xMax, b.xMax), yMin: Math.min(union.yMin, b.yMin), yMax: Math.max(union.yMax, b.yMax) } : b;
+  }
+  return union ? models.map((m) => ({ ...m, bounds: union })) : models;
+}
+
+function fileStem(run: RunRow, req: FigureRequest, step: number | undefined): string {
+  const phase = req.figure === 'features' ? `-${req.phase ?? 'after-g'}` : '';
+  return `${slugOf(run)}-${req.figure}${step !== undefined ? `-step-${step}` : ''}${phase}`;
+}
+
+export function exportFigure(store: RunStore, run: RunRow, req: FigureRequest, format: ExportFormat, style: ExportStyle): ExportedFile {
+  checkSize(style, format);
+  if (format === 'gif') {
+    const models = stepModels(store, run, req, 'cannot be a GIF');
+    return { fileName: `${fileStem(run, req, undefined)}.gif`, mime: MIME_TYPES.gif, bytes: renderGif(models, style) };
+  }
+  const model = figureModel(store, run, req);
+  return {
+    fileName: `${fileStem(run, req, model.step ?? req.step)}.${format}`,
+    mime: MIME_TYPES[format],
+    bytes: encode(model, format, figureRenderer(style), meta(run, req, model)),
+  };
+}
+
+/** `yyyymmdd-hhmmss` in local time, for a folder a person will look for. */
+function stamp(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+}
+
+function writeError(target: string, err: unknown): UserError {
+  return new UserError(`cannot write "${target}" (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+}
+
+/** A folder that did not exist before: `name`, or `name-2`, `name-3`... if an export in the same second took it. */
+function newFolder(root: string, name: string): string {
+  try {
+    mkdirSync(root, { recursive: true });
+  } catch (err) {
+    throw writeError(root, err);
+  }
+  for (let n = 1; ; n++) {
+    const dir = path.join(root, n === 1 ? name : `${name}-${n}`);
+    try {
+      mkdirSync(dir);
+      return dir;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw writeError(dir, err);
+    }
+  }
+}
+
+/** One file per snapshot step, `step-000123.<ext>`, with shared axes, into a new folder under `root`. */
 export function exportFigureBatch(
-  _store: RunStore,
-  _run: RunRow,
-  _req: FigureRequest,
-  _format: Exclude<ExportFormat, 'gif'>,
-  _style: ExportStyle,
-  _root: string,
+  store: RunStore,
+  run: RunRow,
+  req: FigureRequest,
+  format: Exclude<ExportFormat, 'gif'>,
+  style: ExportStyle,
+  root: string,
 ): { directory: string; files: number } {
-  throw new Error('not implemented yet');
+  checkSize(style, format);
+  const models = stepModels(store, run, req, 'cannot be exported one file per step');
+  const directory = newFolder(root, `${slugOf(run)}-${req.figure}-${stamp(new Date())}`);
+  const renderer = figureRenderer(style); // one canvas for every file
+  for (const model of models) {
+    const file = path.join(directory, `step-${String(model.step ?? 0).padStart(6, '0')}.${format}`);
+    try {
+      writeFileSync(file, encode(model, format, renderer, meta(run, req, model)));
+    } catch (err) {
+      throw writeError(file, err);
+    }
+  }
+  return { directory, files: models.length };
 }

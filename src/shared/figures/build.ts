@@ -207,10 +207,13 @@ export function samplesFigure(step: number, arrays: Arrays, layers: Partial<Laye
   if (on.arrows) {
     const grad = need(arrays, 'arrows');
     const g = projectRows(grad);
-    // Arrows are drawn to a common length so their directions read at any gradient size.
-    const span = heatBounds ? Math.max(heatBounds.xMax - heatBounds.xMin, heatBounds.yMax - heatBounds.yMin) : 1;
-    const longest = Math.max(1e-12, ...g.map((p) => Math.hypot(p.x, p.y)));
-    const scale = (span * 0.06) / longest;
+    // Arrows are drawn to a common length so their directions read at any gradient size: the
+    // longest is 6% of the box, measured in each axis's own span (the data's x and y ranges can
+    // differ a hundredfold, and one span for both sent arrows far off the chart).
+    const sx = heatBounds ? heatBounds.xMax - heatBounds.xMin : 1;
+    const sy = heatBounds ? heatBounds.yMax - heatBounds.yMin : 1;
+    const longest = Math.max(1e-12, ...g.map((p) => Math.hypot(p.x / sx, p.y / sy)));
+    const scale = 0.06 / longest;
     model.arrows = fake.slice(0, g.length).map((p, i) => [p.x, p.y, p.x + g[i]!.x * scale, p.y + g[i]!.y * scale]);
     series.push({ label: 'dD/dx at generated samples', color: 'arrow', style: 'legend', points: [] });
   }

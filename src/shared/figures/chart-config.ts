@@ -38,10 +38,12 @@ export interface DrawOptions {
 }
 
 type Dataset = ChartDataset<'scatter', Array<{ x: number; y: number } | null>>;
+const GAP = { x: Number.NaN, y: Number.NaN };
 
 function dataset(s: Series, palette: Palette, index: number): Dataset {
   const color = palette.roles[s.color];
-  const base: Dataset = { label: s.label, data: s.points, order: 10 - index };
+  // Chart.js cannot parse a null item; a point with no coordinates breaks a line just the same.
+  const base: Dataset = { label: s.label, data: s.points.map((p) => p ?? GAP), order: 10 - index };
   switch (s.style) {
     case 'points':
       return { ...base, pointStyle: s.shape ?? 'circle', pointRadius: s.radius ?? 2.5, pointHoverRadius: (s.radius ?? 2.5) + 2, backgroundColor: withAlpha(color, 0.7), borderColor: color, borderWidth: s.shape === 'triangle' ? 1 : 0, order: 20 - index };
@@ -132,6 +134,9 @@ function layersPlugin(state: LayerState): Plugin<'scatter'> {
       const { ctx, chartArea } = chart;
       if (model.arrows?.length) {
         ctx.save();
+        ctx.beginPath();
+        ctx.rect(chartArea.left, chartArea.top, chartArea.right - chartArea.left, chartArea.bottom - chartArea.top);
+        ctx.clip();
         ctx.strokeStyle = palette.roles.arrow;
         ctx.fillStyle = palette.roles.arrow;
         ctx.lineWidth = 1.2;
