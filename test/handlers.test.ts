@@ -229,6 +229,23 @@ describe('a run trained in-process', () => {
     expect(missing.message).toMatch(/step 11/);
   });
 
+  it('figures.model, figures.export and figures.exportBatch draw from the same model', async () => {
+    const model = await call('figures.model', { runId, figure: 'features', step: 10, phase: 'overlay-g' });
+    expect(model).toMatchObject({ figure: 'features', step: 10, title: "D's feature space" });
+    const json = await call('figures.export', { runId, figure: 'features', step: 10, phase: 'overlay-g', format: 'json' });
+    expect([json.fileName, json.mime]).toEqual(['trained-features-step-10-overlay-g.json', 'application/json']);
+    expect(JSON.parse(Buffer.from(json.base64, 'base64').toString('utf8')).model).toEqual(model);
+    const png = await call('figures.export', { runId, figure: 'samples', format: 'png', style: { scale: 2, width: 300, height: 200 } });
+    expect(png.fileName).toBe('trained-samples-step-29.png');
+    const bytes = Buffer.from(png.base64, 'base64');
+    expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([600, 400]); // the PNG header's size
+    const gif = await refusal('figures.export', { runId, figure: 'losses', format: 'gif' });
+    expect([gif.kind, gif.message]).toEqual(['conflict', expect.stringMatching(/^losses cannot be a GIF/)]);
+    const batch = await call('figures.exportBatch', { runId, figure: 'centroids', format: 'csv' });
+    expect(path.dirname(batch.directory)).toBe(path.join(dir, 'exports'));
+    expect(batch.files).toBe(4);
+  });
+
   it('carries NaN and infinities as null in losses, snapshot arrays and metrics', async () => {
     const run = await call('runs.create', { config: tiny(), start: false });
     app.store.writeRecords(run.id, {
@@ -359,6 +376,48 @@ describe('a run trained in-process', () => {
       expect(err.message).toMatch(/schedule\.batchSzie: unknown field/);
       expect(runCount(app.store)).toBe(count);
     });
+  });
+});
+
+describe('comparing runs', () => {
+  let ids: number[];
+
+  beforeAll(async () => {
+    ids = [];
+    for (const seed of [5, 6]) {
+      const run = await call('runs.create', { config: tiny({ seed }), name: `compare seed ${seed}`, start: false });
+      await trainRun(app.store, run.id);
+      ids.push(run.id);
+    }
+  });
+
+  it('compare.summary gives each run in colour order, only what differs in the configurations, and the seed group', async () => {
+    const s = await call('compare.summary', { runIds: ids });
+    expect(s.runs.map((r) => [r.name, r.color])).toEqual([
+      ['compare seed 5', 'run0'],
+      ['compare seed 6', 'run1'],
+    ]);
+    expect(s.runs[0]!.snapshotSteps).toEqual([0, 10, 20, 29]);
+    expect(s.configDiff).toEqual([{ path: 'seed', values: ['5', '6'] }]);
+    expect(s.seedGroups).toEqual([ids]);
+    const unknown = await refusal('compare.summary', { runIds: [ids[0], 99_999] });
+    expect(unknown.kind).toBe('not-found');
+    expect(unknown.message).toBe('unknown run "99999"');
+  });
+
+  it('compare.model overlays one loss per run, or the seeds as a mean over a band', async () => {
+    const m = await call('compare.model', { runIds: ids, series: 'gLoss', smoothing: 0.5 });
+    expect(m.series.filter((s) => !s.hideInLegend).map((s) => s.label)).toEqual(['compare seed 5 (smoothed 0.5)', 'compare seed 6 (smoothed 0.5)']);
+    const band = await call('compare.model', { runIds: ids, groupSeeds: true });
+    expect(band.series.map((s) => s.style)).toEqual(['faint', 'band', 'line']);
+    expect((await refusal('compare.model', { runIds: ids, series: 'wLoss' })).message).toMatch(/dLoss or gLoss, not "wLoss"/);
+  });
+
+  it('compare.export draws the overlaid chart into a file', async () => {
+    const file = await call('compare.export', { runIds: ids, format: 'svg' });
+    expect(file.mime).toBe('image/svg+xml');
+    expect(file.fileName).toBe(`compare-runs-${ids.join('-')}-dLoss.svg`);
+    expect(Buffer.from(file.base64, 'base64').toString('utf8')).toContain('compare seed 6');
   });
 });
 

@@ -98,10 +98,12 @@ const CompareOptions = {
   /** Which loss (or metric name, for figure metrics) to overlay. */
   series: z.string().max(100).default('dLoss'),
   smoothing: z.number().min(0).max(0.999).default(0),
-  /** x axis: iterations, or seconds since the run started. */
+  /** x axis: iterations, or seconds at the run's mean ms per iteration (no wall clock is kept per loss record). */
   axis: z.enum(['step', 'time']).default('step'),
   /** Runs of one configuration with different seeds drawn as their mean with a min–max band. */
   groupSeeds: z.boolean().default(false),
+  /** A logarithmic y axis (non-positive values are left out). */
+  logScale: z.boolean().default(false),
   cursor: z.int().min(0).optional(),
 };
 export const CompareSummarySchema = z.strictObject({
@@ -118,7 +120,8 @@ export const CompareSummarySchema = z.strictObject({
       stability: z.strictObject({ d: z.number().nullable(), g: z.number().nullable() }),
       /** Quality metrics at the run's last snapshot. */
       metrics: z.record(z.string(), z.number().nullable()),
-      claims: z.array(z.strictObject({ id: z.string(), holds: z.boolean(), shows: z.string() })),
+      /** The tutorial's claims at the run's last snapshot: what it predicts, and what this run shows. */
+      claims: z.array(z.strictObject({ id: z.string(), holds: z.boolean(), predicts: z.string(), shows: z.string() })),
       snapshotSteps: z.array(z.int()),
     }),
   ),
