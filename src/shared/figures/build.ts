@@ -273,8 +273,8 @@ export function centroidsFigure(steps: readonly CentroidStep[], current: number,
   const width = now?.centroids.shape[2] ?? steps[0]?.centroids.shape[2] ?? 2;
   const axes = featureAxes(width, projection);
   const series: Series[] = [
-    { label: 'real centroid path (after G step)', color: 'real', style: 'line', points: upTo.map((s) => centroid(s.centroids, 'after-g', 'real', projection)) },
-    { label: 'generated centroid path (after G step)', color: 'fake', style: 'line', points: upTo.map((s) => centroid(s.centroids, 'after-g', 'fake', projection)) },
+    { label: 'real centroid path (after G step)', color: 'real', style: 'line', radius: 2, points: upTo.map((s) => centroid(s.centroids, 'after-g', 'real', projection)) },
+    { label: 'generated centroid path (after G step)', color: 'fake', style: 'line', radius: 2, points: upTo.map((s) => centroid(s.centroids, 'after-g', 'fake', projection)) },
   ];
   if (now) {
     const shapes = { 'before-d': 'circle', 'after-d': 'triangle', 'after-g': 'rectRot' } as const;

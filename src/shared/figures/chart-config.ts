@@ -57,7 +57,10 @@ function dataset(s: Series, palette: Palette, index: number): Dataset {
         ...base,
         showLine: true,
         spanGaps: false,
-        pointRadius: 0,
+        // The legend shows a line as a line (and a band as a swatch), not as a dot.
+        pointStyle: s.style === 'band' ? 'rect' : s.radius ? 'circle' : 'line',
+        // A line with a radius marks its points (a centroid's path, one dot per snapshot).
+        pointRadius: s.radius ?? 0,
         pointHoverRadius: 3,
         borderWidth: faint ? 1 : 2,
         borderColor: faint ? withAlpha(color, 0.3) : s.style === 'band' ? withAlpha(color, 0.25) : color,
