@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs';
 import { resolveRunConfig } from '../src/shared/validate.js';
 import { initBackend, type BackendChoice } from '../src/main/engine/backend.js';
 import { runLoop } from '../src/main/engine/loop.js';
-import { Trainer, type EngineChoice } from '../src/main/engine/trainer.js';
+import { backendLabel, Trainer, type EngineChoice } from '../src/main/engine/trainer.js';
 
 const { values } = parseArgs({
   options: {
@@ -80,7 +80,7 @@ function ours(c: Case, recording = true) {
     const steps = config.schedule.dSteps + config.schedule.gSteps;
     return {
       preset: c.preset,
-      backend: trainer.engine === 'fused' ? 'fused-js' : backend,
+      backend: backendLabel(trainer, backend),
       iterations: c.iterations,
       optimizerSteps: c.iterations * steps,
       msPerIteration: outcome.msPerIteration,

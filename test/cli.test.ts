@@ -39,7 +39,7 @@ describe('gan-lab train / runs / show / export / delete', () => {
   it('train --json prints the summary with backend, speed, final losses and metrics', () => {
     const s = cliJson<Summary>(['train', '--preset', 'article', '--iterations', '45', '--seed', '3', '--name', 'cli run', '--db', db, ...quick]);
     expect(s).toMatchObject({ status: 'finished', iterations: 45 });
-    expect(['tensorflow', 'wasm', 'cpu', 'fused-js']).toContain(s.backend);
+    expect(['tensorflow', 'wasm', 'cpu', 'fused-js', 'fused-simd']).toContain(s.backend);
     expect(s.msPerIteration).toBeGreaterThan(0);
     expect(Number.isFinite(s.final.dLoss) && Number.isFinite(s.final.gLoss)).toBe(true);
     expect(Object.keys(s.metrics)).toEqual(expect.arrayContaining(['onCurveFraction', 'xCoverage', 'slicedWasserstein', 'mmd2']));
@@ -65,7 +65,7 @@ describe('gan-lab train / runs / show / export / delete', () => {
     const shown = cliJson<Record<string, unknown>>(['show', String(runId), '--db', db]);
     expect(shown).toMatchObject({ id: runId, name: 'cli run', status: 'finished', iterationsDone: 45, iterationsPlanned: 45, lastCheckpoint: 45, seed: 3 });
     expect(shown.config).toMatchObject({ seed: 3, schedule: { iterations: 45, batchSize: 32 } });
-    expect(['tensorflow', 'wasm', 'cpu', 'fused-js']).toContain(shown.backend);
+    expect(['tensorflow', 'wasm', 'cpu', 'fused-js', 'fused-simd']).toContain(shown.backend);
     // by name too, and as a table for people
     expect(cliJson<{ id: number }>(['show', 'cli run', '--db', db]).id).toBe(runId);
     const table = cli(['runs', '--db', db]);

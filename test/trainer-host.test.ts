@@ -111,7 +111,7 @@ describe('TrainerHost with trainer processes', () => {
     expect(row).toMatchObject({ status: 'finished', iterationsDone: 300, lastCheckpoint: 300, error: null });
     expect(row.finishedAt).not.toBeNull();
     expect(row.msPerIteration).toBeGreaterThan(0);
-    expect(['tensorflow', 'wasm', 'cpu', 'fused-js']).toContain(row.backend);
+    expect(['tensorflow', 'wasm', 'cpu', 'fused-js', 'fused-simd']).toContain(row.backend);
 
     const losses = app.store.lossSeries(run.id);
     expect(losses.map((l) => l.iteration)).toEqual(Array.from({ length: 60 }, (_, i) => i * 5));

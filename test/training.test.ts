@@ -150,7 +150,7 @@ describe('training service', () => {
     for (const name of ['real', 'fake', 'centroids', 'heatmap', 'heatmapBounds', 'manifold', 'arrows']) expect(names).toContain(name);
     expect(Object.keys(store.snapshot(run.id, 50)!.metrics).sort()).toEqual(['claim.centroidGapAfterG', 'claim.centroidGapBeforeG', 'claim.dOutFake', 'claim.dOutReal', 'claim.realShiftAcrossG', 'mmd2', 'onCurveFraction', 'slicedWasserstein', 'xCoverage']);
     expect(store.getRun(run.id)!.backend).toBe(summary.backend);
-    expect(['tensorflow', 'wasm', 'cpu', 'fused-js']).toContain(summary.backend);
+    expect(['tensorflow', 'wasm', 'cpu', 'fused-js', 'fused-simd']).toContain(summary.backend);
     store.close();
   });
 });
@@ -168,7 +168,7 @@ describe('the tfjs engine, chosen explicitly', () => {
     expect(snapshotBytes(store, b.id)).toEqual(snapshotBytes(store, a.id));
     // and the fused engine (the default where it applies) says so in the run's backend
     const c = createRun(store, small({ schedule: { iterations: 10, batchSize: 32 } }));
-    expect((await trainRun(store, c.id)).backend).toBe('fused-js');
+    expect((await trainRun(store, c.id)).backend).toBe('fused-simd');
     store.close();
   });
 });

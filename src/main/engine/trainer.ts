@@ -9,6 +9,7 @@ import { decodeState, encodeState, type TrainerState } from './checkpoint.js';
 import { makeDataset, type Dataset } from './datasets.js';
 import { discriminatorLoss, generatorLoss } from './losses.js';
 import { FusedGan, fusedSupport } from './fused/index.js';
+import { simdAvailable } from './fused/simd.js';
 import { Discriminator, makeGenerator, newScope, type ForwardMode, type Mlp } from './model.js';
 import { Optimizer } from './optimizers.js';
 import type { CheckpointRecord, LossRecord, SnapshotRecord } from './records.js';
@@ -27,11 +28,13 @@ export function engineFromEnv(choice: EngineChoice = 'auto'): EngineChoice {
 }
 
 /**
- * What is stored as a run's backend: the tfjs backend, or `fused-js` when the fused engine
- * computed the training steps (the tfjs backend then only records snapshots).
+ * What is stored as a run's backend: the tfjs backend, or when the fused engine computed the
+ * training steps `fused-simd` (its WebAssembly SIMD kernels) or `fused-js` (its TypeScript
+ * tiles); the tfjs backend then only records snapshots.
  */
 export function backendLabel(trainer: Trainer, tfjsBackend: string): string {
-  return trainer.engine === 'fused' ? 'fused-js' : tfjsBackend;
+  if (trainer.engine !== 'fused') return tfjsBackend;
+  return simdAvailable() ? 'fused-simd' : 'fused-js';
 }
 
 export interface IterationResult {
