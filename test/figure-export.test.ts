@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ExportStyleSchema, type ExportStyle } from '../src/shared/contract.js';
 import { FIGURES, type FigureKind, type FigureModel } from '../src/shared/figures/model.js';
 import { modelCsv, modelJson, toCsv } from '../src/main/figures/data.js';
-import { EXPORT_FONT } from '../src/main/figures/render.js';
+import { FIGURE_FONT as EXPORT_FONT } from '../src/shared/figures/model.js';
 import { exportFigure, exportFigureBatch, withSharedAxes } from '../src/main/service/figure-export.js';
 import { figureModel, type FigureRequest } from '../src/main/service/figures.js';
 import { UserError } from '../src/main/service/runs.js';

@@ -62,7 +62,7 @@ describe('samples figure and its layers', () => {
     expect(m.arrows![0]![2]).toBeGreaterThan(5);
     expect(m.arrows![1]![2]).toBeCloseTo(7);
     expect(m.arrows![1]![3]).toBeGreaterThan(8);
-    expect(labels(m)).toEqual(expect.arrayContaining(['D(x): white 0 → dark 1', 'dD/dx at generated samples']));
+    expect(labels(m)).toEqual(expect.arrayContaining(['D(x): white 0 → green 1', 'dD/dx at generated samples']));
   });
 
   it('the heatmap and manifold figures are the samples with that layer on', () => {

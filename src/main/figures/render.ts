@@ -12,25 +12,19 @@ import { createCanvas, PDFDocument, SvgExportFlag, type Canvas } from '@napi-rs/
 import { Chart, type ChartConfiguration } from 'chart.js';
 import type { ExportStyle } from '../../shared/contract.js';
 import { CHART_COMPONENTS, toChartConfig } from '../../shared/figures/chart-config.js';
-import type { FigureModel } from '../../shared/figures/model.js';
+import { FIGURE_FONT, type FigureModel } from '../../shared/figures/model.js';
 import { LIGHT } from '../../shared/figures/palette.js';
 import { joinGifFrames } from './gif-frames.js';
 
 Chart.register(...CHART_COMPONENTS);
 
-/**
- * Liberation Sans (Linux) is metric-compatible with Arial (Windows, macOS) and Helvetica
- * (macOS), so text laid out here keeps its width wherever an SVG is opened; DejaVu Sans is the
- * Linux fallback.
- */
-export const EXPORT_FONT = "'Liberation Sans', Arial, Helvetica, 'DejaVu Sans', sans-serif";
 
 /** Skia's 2-D context, as a PDF page gives it (a raster or SVG canvas's context extends it). */
 type Context2D = ReturnType<PDFDocument['beginPage']>;
 type Config = ChartConfiguration<'scatter', Array<{ x: number; y: number } | null>>;
 
 function exportConfig(model: FigureModel, background: ExportStyle['background'], pixelRatio: number): Config {
-  const config = toChartConfig(model, { palette: LIGHT, background, fontFamily: EXPORT_FONT });
+  const config = toChartConfig(model, { palette: LIGHT, background, fontFamily: FIGURE_FONT });
   config.options = { ...config.options, devicePixelRatio: pixelRatio };
   return config;
 }
@@ -59,7 +53,7 @@ function drawChart(ctx: Context2D, width: number, height: number, config: Config
 
 /** Skia's SVG canvas names only the face it used; viewers get the whole list to fall back on. */
 function withFontFallbacks(svg: string): string {
-  return svg.replace(/font-family="[^"]*"/g, `font-family="${EXPORT_FONT}"`);
+  return svg.replace(/font-family="[^"]*"/g, `font-family="${FIGURE_FONT}"`);
 }
 
 /**

@@ -199,7 +199,7 @@ export function samplesFigure(step: number, arrays: Arrays, layers: Partial<Laye
     const h = need(arrays, 'heatmap');
     if (!heatBounds) throw new Error('the snapshot lacks the array heatmapBounds');
     model.heatmap = { res: h.shape[0] ?? 1, values: Array.from(h.data, (v) => (v === null || !Number.isFinite(v) ? null : v)), bounds: heatBounds };
-    series.unshift({ label: 'D(x): white 0 → dark 1', color: 'heat', style: 'legend', points: [] });
+    series.unshift({ label: 'D(x): white 0 → green 1', color: 'heat', style: 'legend', points: [] });
   }
   if (on.manifold) {
     series.push({ label: 'G manifold (noise grid)', color: 'manifold', style: 'line', points: manifoldLines(need(arrays, 'manifold')) });

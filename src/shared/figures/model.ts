@@ -13,6 +13,21 @@ export type FigureKind = (typeof FIGURES)[number];
 /** D's feature layer at one phase of an iteration, or two phases overlaid (the tutorial's four sets). */
 export const PHASE_CHOICES = ['before-d', 'after-d', 'after-g', 'overlay-d', 'overlay-g'] as const;
 export type PhaseChoice = (typeof PHASE_CHOICES)[number];
+/** How the app names each choice (Live, Replay and Compare offer the same list). */
+export const PHASE_CHOICE_LABELS: ReadonlyArray<{ value: PhaseChoice; label: string }> = [
+  { value: 'before-d', label: 'before the D step' },
+  { value: 'after-d', label: 'after the D step (= before the G step)' },
+  { value: 'after-g', label: 'after the G step' },
+  { value: 'overlay-d', label: 'before and after the D step' },
+  { value: 'overlay-g', label: "before and after the G step (the tutorial's picture)" },
+];
+
+/**
+ * The figures' font, on screen and in every file. Liberation Sans (Linux) is metric-compatible
+ * with Arial (Windows, macOS) and Helvetica (macOS), so text keeps its width wherever an SVG is
+ * opened, and the screen and its exports lay out alike; DejaVu Sans is the Linux fallback.
+ */
+export const FIGURE_FONT = "'Liberation Sans', Arial, Helvetica, 'DejaVu Sans', sans-serif";
 
 /** Figures drawn from one snapshot step (the others span the whole run). */
 export const STEP_FIGURES: readonly FigureKind[] = ['samples', 'features', 'centroids', 'heatmap', 'manifold'];

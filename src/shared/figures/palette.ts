@@ -86,10 +86,13 @@ export function withAlpha(hex: string, alpha: number): string {
   return `rgba(${(n >> 16) & 255}, ${(n >> 8) & 255}, ${n & 255}, ${alpha})`;
 }
 
-/** A colour between white (t = 0) and `hex` (t = 1), for D's heatmap. */
+/**
+ * A colour between white (t = 0) and `hex` (t = 1), for D's heatmap. The ramp stops at 55% of
+ * the way so that the samples drawn over it stay visible where D is sure.
+ */
 export function ramp(hex: string, t: number): string {
   const n = parseInt(hex.slice(1), 16);
-  const k = Math.min(1, Math.max(0, t));
+  const k = 0.55 * Math.min(1, Math.max(0, t));
   const mix = (c: number) => Math.round(255 + (c - 255) * k);
   return `rgb(${mix((n >> 16) & 255)}, ${mix((n >> 8) & 255)}, ${mix(n & 255)})`;
 }
