@@ -100,6 +100,17 @@ describe('gan-lab train / runs / show / export / delete', () => {
     expect(metrics).toHaveLength(1 + 4 * 4);
   });
 
+  it('train --seeds trains a sweep in trainer processes, from any folder (not only the project)', () => {
+    const elsewhere = tempDir();
+    const r = cli(['train', '--preset', 'article', '--iterations', '25', '--seeds', '11-12', '--db', path.join(elsewhere, 'sweep.db'), '--json', ...quick], {}, elsewhere);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const sweep = JSON.parse(r.stdout) as { sweepId: string; seeds: number[]; runs: Summary[] };
+    expect(sweep.seeds).toEqual([11, 12]);
+    expect(sweep.runs.map((run) => run.status)).toEqual(['finished', 'finished']);
+    expect(sweep.runs.every((run) => run.iterations === 25)).toBe(true);
+  });
+
   it('delete removes the run and its records', () => {
     const victim = cliJson<Summary>(['train', '--iterations', '5', '--db', db, ...quick]);
     expect(cliJson<{ deleted: number }>(['delete', String(victim.runId), '--db', db]).deleted).toBe(victim.runId);

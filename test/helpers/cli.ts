@@ -10,9 +10,10 @@ export interface CliResult {
 }
 
 /** Runs `gan-lab ...args` as a user would, with a clean environment for the database. */
-export function cli(args: string[], env: Record<string, string> = {}): CliResult {
+export function cli(args: string[], env: Record<string, string> = {}, cwd?: string): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     encoding: 'utf8',
+    ...(cwd ? { cwd } : {}),
     env: { ...process.env, GAN_LAB_DB: '', ...env },
     timeout: 120_000,
   });

@@ -4,10 +4,12 @@ import { fileURLToPath } from 'node:url';
 import type { HostMessage, SpawnWorker, TrainerMessage } from './protocol.js';
 
 const ENTRY = fileURLToPath(new URL('./trainer-process.ts', import.meta.url));
+/** tsx as this project resolves it: a bare `--import tsx` would be looked up from the cwd. */
+const TSX = import.meta.resolve('tsx');
 
 export const spawnNodeWorker: SpawnWorker = () => {
   const child = fork(ENTRY, [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', TSX],
     serialization: 'advanced', // structured clone: Float32Array and Uint8Array cross as they are
     env: { ...process.env, GAN_LAB_TRAINER: '1' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
