@@ -22,6 +22,11 @@ const ds = (input: unknown) => makeDataset(DatasetSchema.parse(input));
 const pts = (...p: [number, number][]) => Float32Array.from(p.flat());
 const repeat = (n: number, p: [number, number]) => pts(...Array.from({ length: n }, () => p));
 const directions = randomDirections(64, source('dirs'));
+/** a in the coordinates the distances use: standardized by the real sample's mean and std. */
+const standardized = (a: Float32Array, real: Float32Array) => {
+  const t = standardizer(real);
+  return Float64Array.from(a, (v, i) => (v - t.mean[i % 2]!) / t.std[i % 2]!);
+};
 
 describe('curve metrics', () => {
   const quad = ds({ kind: 'quadratic' });
@@ -161,6 +166,24 @@ describe('MMD^2', () => {
 });
 
 describe('computeMetrics', () => {
+  it('reuses what depends on the real sample alone (fixed per run) without changing any value', () => {
+    const d = ds({ kind: 'ring' });
+    const real = d.sample(512, source('reuse-real'));
+    for (const seed of ['f1', 'f2', 'f3']) {
+      const fake = Float32Array.from(d.sample(512, source(seed)), (v) => v * 1.2);
+      const reused = computeMetrics({ dataset: d, real, fake, directions });
+      // A fresh copy of the real sample, so nothing is reused: the same numbers, bit for bit.
+      const fresh = computeMetrics({ dataset: d, real: real.slice(), fake, directions });
+      expect(reused).toEqual(fresh);
+      expect(reused.slicedWasserstein).toBe(slicedWasserstein(standardized(real, real), standardized(fake, real), directions));
+      expect(reused.mmd2).toBe(mmd2Unbiased(standardized(real, real), standardized(fake, real)));
+    }
+    // Other directions are not confused with the ones reused.
+    const other = randomDirections(64, source('other-dirs'));
+    const fake = d.sample(512, source('f4'));
+    expect(computeMetrics({ dataset: d, real, fake, directions: other })).toEqual(computeMetrics({ dataset: d, real: real.slice(), fake, directions: other }));
+  });
+
   it('same distribution: SW and MMD^2 near 0; a shifted one: large', () => {
     const d = ds({ kind: 'grid' });
     const real = d.sample(512, source('real'));
