@@ -46,9 +46,7 @@ function dataset(s: Series, palette: Palette, index: number): Dataset {
   const base: Dataset = { label: s.label, data: s.points.map((p) => p ?? GAP), order: 10 - index };
   switch (s.style) {
     case 'points':
-      // Drawn by the layers plugin as one path per set (see drawPointSets); Chart.js keeps the
-      // elements for hovering, the tooltip and the legend.
-      return { ...base, pointStyle: s.shape ?? 'circle', pointRadius: 0, pointHitRadius: (s.radius ?? 2.5) + 1, pointHoverRadius: (s.radius ?? 2.5) + 2, backgroundColor: withAlpha(color, 0.7), borderColor: color, borderWidth: s.shape === 'triangle' ? 1 : 0, order: 20 - index };
+      return { ...base, pointStyle: s.shape ?? 'circle', pointRadius: s.radius ?? 2.5, pointHoverRadius: (s.radius ?? 2.5) + 2, backgroundColor: withAlpha(color, 0.7), borderColor: color, borderWidth: s.shape === 'triangle' ? 1 : 0, order: 20 - index };
     case 'marker':
       return { ...base, pointStyle: s.shape ?? 'rectRot', pointRadius: s.radius ?? 8, pointHoverRadius: (s.radius ?? 8) + 2, backgroundColor: color, borderColor: palette.strong, borderWidth: 2, order: 0 };
     case 'line':
@@ -106,83 +104,33 @@ function pixel(chart: Chart<'scatter'>, x: number, y: number): [number, number] 
   return [chart.scales.x!.getPixelForValue(x), chart.scales.y!.getPixelForValue(y)];
 }
 
-/**
- * Every 'points' series, drawn here rather than by Chart.js's point elements (which stay, with no
- * radius, for hovering, the tooltip and the legend): octagons instead of arcs keep an exported
- * SVG or PDF small. Positions are Chart.js's own, so hovering and clipping agree.
- */
-const DOT = Array.from({ length: 8 }, (_, k) => [Math.cos(((2 * k + 1) * Math.PI) / 8), Math.sin(((2 * k + 1) * Math.PI) / 8)]).flat();
-
-function drawPointSets(chart: Chart<'scatter'>, model: FigureModel, palette: Palette): void {
-  const { ctx, chartArea } = chart;
-  ctx.save();
-  ctx.beginPath();
-  ctx.rect(chartArea.left, chartArea.top, chartArea.right - chartArea.left, chartArea.bottom - chartArea.top);
-  ctx.clip();
-  model.series.forEach((s, i) => {
-    if (s.style !== 'points' || !chart.isDatasetVisible(i)) return;
-    const r = s.radius ?? 2.5;
-    const triangle = s.shape === 'triangle';
-    const color = palette.roles[s.color];
-    ctx.fillStyle = withAlpha(color, 0.7);
-    ctx.strokeStyle = color;
-    ctx.lineWidth = 1;
-    // One small path per point: a canvas fills many small paths faster than one path of many
-    // shapes (whose overlaps it must resolve), and an SVG or PDF gets a short element per point.
-    for (const el of chart.getDatasetMeta(i).data) {
-      const { x, y } = el;
-      if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
-      ctx.beginPath();
-      if (triangle) {
-        // Chart.js's triangle: a point up, inscribed in the circle of radius r.
-        ctx.moveTo(x, y - r);
-        ctx.lineTo(x + r * 0.866, y + r * 0.5);
-        ctx.lineTo(x - r * 0.866, y + r * 0.5);
-      } else {
-        // An octagon: at a few pixels it reads as a circle, and a file stores 8 short segments
-        // instead of an arc's curves (a 2 000-point figure: ~0.4 MB of SVG, not 3).
-        ctx.moveTo(x + r * DOT[0]!, y + r * DOT[1]!);
-        for (let k = 2; k < DOT.length; k += 2) ctx.lineTo(x + r * DOT[k]!, y + r * DOT[k + 1]!);
-      }
-      ctx.closePath();
-      ctx.fill();
-      if (triangle) ctx.stroke();
-    }
-  });
-  ctx.restore();
-}
-
-/** D's output over the data space, one rectangle per grid cell, under everything else. */
-function drawHeatmap(chart: Chart<'scatter'>, h: NonNullable<FigureModel['heatmap']>, palette: Palette): void {
-  const { ctx, chartArea } = chart;
-  const { res, values, bounds } = h;
-  const cw = (bounds.xMax - bounds.xMin) / res;
-  const ch = (bounds.yMax - bounds.yMin) / res;
-  ctx.save();
-  ctx.beginPath();
-  ctx.rect(chartArea.left, chartArea.top, chartArea.right - chartArea.left, chartArea.bottom - chartArea.top);
-  ctx.clip();
-  for (let row = 0; row < res; row++) {
-    for (let col = 0; col < res; col++) {
-      const v = values[row * res + col];
-      if (v === null || v === undefined) continue;
-      const [x0, y0] = pixel(chart, bounds.xMin + col * cw, bounds.yMin + (row + 1) * ch);
-      const [x1, y1] = pixel(chart, bounds.xMin + (col + 1) * cw, bounds.yMin + row * ch);
-      ctx.fillStyle = ramp(palette.roles.heat, v);
-      // Half a pixel of overlap hides the seams anti-aliasing leaves between cells.
-      ctx.fillRect(x0, y0, x1 - x0 + 0.5, y1 - y0 + 0.5);
-    }
-  }
-  ctx.restore();
-}
-
 function layersPlugin(state: LayerState): Plugin<'scatter'> {
   return {
     id: 'ganlabLayers',
     beforeDatasetsDraw(chart) {
       const { model, palette } = state;
-      if (model.heatmap) drawHeatmap(chart, model.heatmap, palette);
-      drawPointSets(chart, model, palette);
+      const h = model.heatmap;
+      if (!h) return;
+      const { ctx, chartArea } = chart;
+      const { res, values, bounds } = h;
+      const cw = (bounds.xMax - bounds.xMin) / res;
+      const ch = (bounds.yMax - bounds.yMin) / res;
+      ctx.save();
+      ctx.beginPath();
+      ctx.rect(chartArea.left, chartArea.top, chartArea.right - chartArea.left, chartArea.bottom - chartArea.top);
+      ctx.clip();
+      for (let row = 0; row < res; row++) {
+        for (let col = 0; col < res; col++) {
+          const v = values[row * res + col];
+          if (v === null || v === undefined) continue;
+          const [x0, y0] = pixel(chart, bounds.xMin + col * cw, bounds.yMin + (row + 1) * ch);
+          const [x1, y1] = pixel(chart, bounds.xMin + (col + 1) * cw, bounds.yMin + row * ch);
+          ctx.fillStyle = ramp(palette.roles.heat, v);
+          // Half a pixel of overlap hides the seams anti-aliasing leaves between cells.
+          ctx.fillRect(x0, y0, x1 - x0 + 0.5, y1 - y0 + 0.5);
+        }
+      }
+      ctx.restore();
     },
     afterDatasetsDraw(chart) {
       const { model, palette } = state;
