@@ -257,6 +257,14 @@ describe('shared axes across steps', () => {
         }
       }
       if (figure === 'samples') expect(b).toEqual(models[0]!.bounds);
+      else {
+        // Widened to round numbers: each end a whole multiple of a 1-2-5 step of the span.
+        for (const [lo, hi] of [[b.xMin, b.xMax], [b.yMin, b.yMax]] as const) {
+          const power = 10 ** Math.floor(Math.log10((hi - lo) / 8));
+          const multiple = (v: number) => [1, 2, 5, 10].some((k) => Math.abs(v / (k * power) - Math.round(v / (k * power))) < 1e-9);
+          expect(multiple(lo) && multiple(hi)).toBe(true);
+        }
+      }
     }
   });
 });

@@ -112,11 +112,36 @@ function padded(b: Bounds, share: number): Bounds {
   return { xMin: b.xMin - px, xMax: b.xMax + px, yMin: b.yMin - py, yMax: b.yMax + py };
 }
 
+/** A round step for about `parts` divisions of a span: 1, 2 or 5 times a power of ten. */
+function niceStep(span: number, parts: number): number {
+  const raw = span / parts;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  return ([1, 2, 5, 10].find((k) => k * power >= raw) ?? 10) * power;
+}
+
+/** `b` widened to round numbers, so the axes' end ticks read as 10 or 0.5, not 9.3 or -10.27. */
+function rounded(b: Bounds): Bounds {
+  const round = (lo: number, hi: number): [number, number] => {
+    if (!(hi > lo)) return [lo, hi];
+    const step = niceStep(hi - lo, 8);
+    return [Math.floor(lo / step) * step, Math.ceil(hi / step) * step];
+  };
+  const [xMin, xMax] = round(b.xMin, b.xMax);
+  const [yMin, yMax] = round(b.yMin, b.yMax);
+  return { xMin, xMax, yMin, yMax };
+}
+
 /**
  * The frames with one set of axes, so the picture does not jump from step to step: the union of
- * each frame's fixed bounds (the samples carry the data's box) or of its data with a 5% margin.
+ * each frame's fixed bounds (the samples carry the data's box) or, for frames without, of its
+ * data with a 5% margin, widened to round numbers.
  */
 export function withSharedAxes(models: FigureModel[]): FigureModel[] {
+  if (models.length && models.every((m) => !m.bounds)) return withSharedAxesOf(models, (b) => rounded(b));
+  return withSharedAxesOf(models, (b) => b);
+}
+
+function withSharedAxesOf(models: FigureModel[], finish: (b: Bounds) => Bounds): FigureModel[] {
   let union: Bounds | undefined;
   for (const m of models) {
     const data = dataBounds(m);
@@ -124,7 +149,9 @@ export function withSharedAxes(models: FigureModel[]): FigureModel[] {
     if (!b) continue;
     union = union ? { xMin: Math.min(union.xMin, b.xMin), xMax: Math.max(union.xMax, b.xMax), yMin: Math.min(union.yMin, b.yMin), yMax: Math.max(union.yMax, b.yMax) } : b;
   }
-  return union ? models.map((m) => ({ ...m, bounds: union })) : models;
+  if (!union) return models;
+  const shared = finish(union);
+  return models.map((m) => ({ ...m, bounds: shared }));
 }
 
 function fileStem(run: RunRow, req: FigureRequest, step: number | undefined): string {
