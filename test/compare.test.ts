@@ -224,6 +224,8 @@ describe('comparing three real runs', () => {
 
     const pdf = compareExport(store, req(), 'pdf', style);
     expect(Buffer.from(pdf.bytes).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    // The same guard as a run's figures: a raster too large to hold in memory is refused.
+    expect(() => compareExport(store, req(), 'png', ExportStyleSchema.parse({ width: 4000, height: 4000, scale: 4 }))).toThrow(/256 megapixels; at most 64/);
   });
 
   it('refuses 1 or 5 runs, a repeat, an unknown run, an unknown series and a run without timing on the time axis', () => {

@@ -20,7 +20,7 @@ import { FigureModelSchema, type FigureModel } from '../../shared/figures/model.
 import { modelCsv, modelJson } from '../figures/data.js';
 import { renderFigure } from '../figures/render.js';
 import type { RunRow, RunStore } from '../store/index.js';
-import { MIME_TYPES, type ExportedFile } from './figure-export.js';
+import { checkSize, MIME_TYPES, type ExportedFile } from './figure-export.js';
 import { latestMetrics, requireRun, runClaims, runConfig, UserError } from './runs.js';
 import { APP_VERSION } from './version.js';
 
@@ -129,6 +129,7 @@ export function compareModel(store: RunStore, req: CompareRequest): FigureModel 
 
 /** The overlaid chart as a file: drawn from the very model the screen shows, or exactly its data as CSV/JSON. */
 export function compareExport(store: RunStore, req: CompareRequest, format: 'png' | 'svg' | 'pdf' | 'csv' | 'json', style: ExportStyle): ExportedFile {
+  checkSize(style, format);
   const runs = compareRuns(store, req.runIds);
   const model = compareModel(store, req);
   const what = [req.series, req.groupSeeds ? 'seed-bands' : '', req.axis === 'time' ? 'time' : ''].filter(Boolean).join('-');

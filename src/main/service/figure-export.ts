@@ -56,7 +56,8 @@ function meta(run: RunRow, req: FigureRequest, model: FigureModel): Record<strin
   };
 }
 
-function checkSize(style: ExportStyle, format: ExportFormat): void {
+/** Refuses a raster too large to hold in memory, with the numbers. */
+export function checkSize(style: ExportStyle, format: ExportFormat): void {
   if (format !== 'png' && format !== 'gif') return;
   const mp = (style.width * style.scale * style.height * style.scale) / 1e6;
   if (mp > MAX_MEGAPIXELS) {
