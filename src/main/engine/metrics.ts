@@ -9,6 +9,7 @@
  */
 import type { Dataset, Mode } from './datasets.js';
 import { fastExp } from './fused/math.js';
+import { SimdGaussian, simdAvailable } from './fused/simd.js';
 
 export interface MetricInputs {
   dataset: Dataset;
@@ -216,7 +217,20 @@ interface MmdReal {
   kxx: number;
 }
 
+let simdGaussian: SimdGaussian | null | undefined;
+
+/**
+ * Σ k(p_i, q_j) over all pairs, or over i < j when `distinctPairs` (p is q). On the WebAssembly
+ * SIMD kernels where they run (four lanes, float32 sums per row, a float32 exp within 3e-7: about
+ * ten times faster, and the MMD² term is what made a snapshot cost); otherwise in doubles here.
+ */
 function gaussianSum(p: Points, q: Points, inv2s2: number, distinctPairs: boolean): number {
+  if (simdGaussian === undefined) simdGaussian = simdAvailable() ? new SimdGaussian(MMD_MAX_POINTS) : null;
+  if (simdGaussian && p.length / 2 <= simdGaussian.capacity && q.length / 2 <= simdGaussian.capacity) return simdGaussian.sum(p, q, inv2s2, distinctPairs);
+  return gaussianSumScalar(p, q, inv2s2, distinctPairs);
+}
+
+export function gaussianSumScalar(p: Points, q: Points, inv2s2: number, distinctPairs: boolean): number {
   const m = p.length / 2;
   const n = q.length / 2;
   let sum = 0;

@@ -21,6 +21,7 @@ interface KernelExports {
   dense(x: number, w: number, b: number, y: number, rows: number, k: number, u: number, p: number, q: number): void;
   gemmTN(x: number, dy: number, dw: number, rows: number, k: number, u: number): void;
   gradAct(g: number, y: number, n: number, c0: number, c1: number, c2: number, c3: number, c4: number): void;
+  gaussianSum(px: number, py: number, m: number, qx: number, qy: number, n: number, c: number, distinct: number): number;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -81,8 +82,47 @@ export class SimdArena {
     this.k.gemmTN(x.byteOffset, dy.byteOffset, dw.byteOffset, rows, k, u);
   }
 
+  /** Σ exp(-c |p_i - q_j|²) over all pairs, or over j > i when `distinct`; points as x and y arrays in the arena. */
+  gaussianSum(px: Float32Array, py: Float32Array, m: number, qx: Float32Array, qy: Float32Array, n: number, c: number, distinct: boolean): number {
+    return this.k.gaussianSum(px.byteOffset, py.byteOffset, m, qx.byteOffset, qy.byteOffset, n, c, distinct ? 1 : 0);
+  }
+
   /** g *= f'(from y) over the first n values (coefficients: activations.ts DerivativeCoefficients). */
   gradAct(g: Float32Array, y: Float32Array, n: number, d: { c0: number; c1: number; c2: number; c3: number; c4: number }): void {
     this.k.gradAct(g.byteOffset, y.byteOffset, n, d.c0, d.c1, d.c2, d.c3, d.c4);
+  }
+}
+
+/**
+ * Gaussian kernel sums for MMD² on the SIMD kernels: the [n,2] point sets are split into x and y
+ * arrays in an arena sized for `capacity` points per set.
+ */
+export class SimdGaussian {
+  private readonly arena: SimdArena;
+  private readonly px: Float32Array;
+  private readonly py: Float32Array;
+  private readonly qx: Float32Array;
+  private readonly qy: Float32Array;
+
+  constructor(readonly capacity: number) {
+    this.arena = new SimdArena(4 * capacity, 4);
+    [this.px, this.py, this.qx, this.qy] = [0, 1, 2, 3].map(() => this.arena.alloc(capacity)) as [Float32Array, Float32Array, Float32Array, Float32Array];
+  }
+
+  /** Σ exp(-c |p_i - q_j|²) for [m,2] p and [n,2] q; with `distinct` (p is q), over i < j only. */
+  sum(p: ArrayLike<number>, q: ArrayLike<number>, c: number, distinct: boolean): number {
+    const m = p.length / 2;
+    const n = q.length / 2;
+    if (m > this.capacity || n > this.capacity) throw new Error(`SimdGaussian holds ${this.capacity} points, not ${Math.max(m, n)}`);
+    for (let i = 0; i < m; i++) {
+      this.px[i] = p[2 * i]!;
+      this.py[i] = p[2 * i + 1]!;
+    }
+    if (distinct) return this.arena.gaussianSum(this.px, this.py, m, this.px, this.py, m, c, true);
+    for (let j = 0; j < n; j++) {
+      this.qx[j] = q[2 * j]!;
+      this.qy[j] = q[2 * j + 1]!;
+    }
+    return this.arena.gaussianSum(this.px, this.py, m, this.qx, this.qy, n, c, false);
   }
 }
