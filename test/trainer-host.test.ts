@@ -30,7 +30,17 @@ const config = (overrides: Record<string, unknown> = {}) =>
     },
   });
 /** Long enough that it is still training whenever a test pauses, stops or closes it. */
-const long = () => config({ schedule: { iterations: 20_000, batchSize: 32 } });
+const long = () => config({ schedule: { iterations: 200_000, batchSize: 32 } });
+/**
+ * Long enough to be stopped or killed halfway even on the SIMD engine (300 iterations end in a
+ * tenth of a second there), short enough to train to the end again after resuming.
+ */
+const MID = 4000;
+const mid = () =>
+  config({
+    schedule: { iterations: MID, batchSize: 32 },
+    recording: { lossEvery: 5, snapshotEvery: 1000, checkpointEvery: 50, samples: 32, heatmapResolution: 8, manifoldResolution: 4 },
+  });
 
 interface Seen {
   name: EventName;
@@ -59,6 +69,8 @@ let workers: WorkerHandle[];
 let events: Seen[];
 /** The loss history of the standard config trained in this process, without interruption. */
 let reference: LossRecord[];
+let midReference: typeof reference;
+let midReferenceSnapshots: typeof referenceSnapshots;
 let referenceSnapshots: ReturnType<typeof snapshotBytes>;
 
 async function call<K extends RequestName>(name: K, payload: RequestOf<K>): Promise<ResponseOf<K>> {
@@ -95,6 +107,11 @@ beforeAll(async () => {
   reference = app.store.lossSeries(ref.id);
   referenceSnapshots = snapshotBytes(app.store, ref.id);
   expect(reference).toHaveLength(60);
+  const midRef = createRun(app.store, mid(), 'reference, mid-length');
+  expect((await trainRun(app.store, midRef.id)).status).toBe('finished');
+  midReference = app.store.lossSeries(midRef.id);
+  midReferenceSnapshots = snapshotBytes(app.store, midRef.id);
+  expect(midReference).toHaveLength(MID / 5);
 });
 
 afterAll(async () => {
@@ -182,20 +199,20 @@ describe('TrainerHost with trainer processes', () => {
   });
 
   it('stop keeps a checkpoint where it stopped, and a later resume gives the uninterrupted history', async () => {
-    const run = await call('runs.create', { config: config() });
+    const run = await call('runs.create', { config: mid() });
     await until('some progress', progressed(app.store, run.id, 60));
     const stopped = await call('runs.stop', { runId: run.id });
     expect(stopped.status).toBe('stopped');
-    expect(stopped.iterationsDone).toBeLessThan(300);
+    expect(stopped.iterationsDone).toBeLessThan(MID);
     expect(stopped.lastCheckpoint).toBe(stopped.iterationsDone);
     expect(app.store.latestCheckpoint(run.id)!.iteration).toBe(stopped.iterationsDone);
 
     const resumed = await call('runs.resume', { runId: run.id });
     expect(resumed.status).toBe('running');
     await until('the resumed run to finish', () => lastStatus(run.id) === 'finished');
-    expect(app.store.lossSeries(run.id)).toEqual(reference);
-    expect(snapshotBytes(app.store, run.id)).toEqual(referenceSnapshots);
-    expect(app.store.getRun(run.id)).toMatchObject({ status: 'finished', iterationsDone: 300, lastCheckpoint: 300 });
+    expect(app.store.lossSeries(run.id)).toEqual(midReference);
+    expect(snapshotBytes(app.store, run.id)).toEqual(midReferenceSnapshots);
+    expect(app.store.getRun(run.id)).toMatchObject({ status: 'finished', iterationsDone: MID, lastCheckpoint: MID });
     await until('the trainer process to exit', () => !app.host.isActive(run.id), 10_000);
   });
 
@@ -213,7 +230,7 @@ describe('TrainerHost with trainer processes', () => {
 
   it('a trainer process killed from outside leaves its run interrupted, and it resumes to the same history', async () => {
     const spawned = workers.length;
-    const run = await call('runs.create', { config: config() });
+    const run = await call('runs.create', { config: mid() });
     expect(workers).toHaveLength(spawned + 1);
     await until('some progress', progressed(app.store, run.id, 60));
     workers.at(-1)!.kill();
@@ -227,8 +244,8 @@ describe('TrainerHost with trainer processes', () => {
 
     await call('runs.resume', { runId: run.id });
     await until('the resumed run to finish', () => lastStatus(run.id) === 'finished');
-    expect(app.store.lossSeries(run.id)).toEqual(reference);
-    expect(app.store.getRun(run.id)).toMatchObject({ status: 'finished', error: null, iterationsDone: 300 });
+    expect(app.store.lossSeries(run.id)).toEqual(midReference);
+    expect(app.store.getRun(run.id)).toMatchObject({ status: 'finished', error: null, iterationsDone: MID });
     await until('the trainer process to exit', () => !app.host.isActive(run.id), 10_000);
   });
 

@@ -52,9 +52,9 @@ async function startRun(preset: string, iterations: number, name: string) {
 }
 
 describe('browser mode, end to end in Chromium', () => {
-  it('trains the article preset for 2 000 iterations live: progress, loss chart and both scatters move, pause and resume work, and the Library shows it finished', async () => {
+  it('trains the article preset for 20 000 iterations live (long enough to pause halfway on the SIMD engine): progress, loss chart and both scatters move, pause and resume work, and the Library shows it finished', async () => {
     await page.goto(server.url);
-    await startRun('article', 2000, 'article 2k');
+    await startRun('article', 20_000, 'article 20k');
     await expect.poll(progressDone, { timeout: 30_000 }).toBeGreaterThan(100);
     const firstPoints = await lossPoints();
     await expect.poll(lossPoints, { timeout: 20_000 }).toBeGreaterThan(firstPoints);
@@ -73,16 +73,16 @@ describe('browser mode, end to end in Chromium', () => {
     await expect.poll(progressDone, { timeout: 20_000 }).toBeGreaterThan(pausedAt);
 
     await expect.poll(() => liveStatus().getAttribute('data-status'), { timeout: 90_000 }).toBe('finished');
-    expect(await progressDone()).toBe(2000);
-    await expect.poll(() => page.getByTestId('samples-chart').getAttribute('data-step'), { timeout: 10_000 }).toBe('1999');
-    expect(await page.getByTestId('features-chart').getAttribute('data-step')).toBe('1999');
+    expect(await progressDone()).toBe(20_000);
+    await expect.poll(() => page.getByTestId('samples-chart').getAttribute('data-step'), { timeout: 10_000 }).toBe('19999');
+    expect(await page.getByTestId('features-chart').getAttribute('data-step')).toBe('19999');
     expect(await lossPoints()).toBeGreaterThanOrEqual(200);
     await shot('03-live-finished');
 
     // Step back through the snapshots and overlay the phases around the G step (the tutorial's picture).
     await page.getByTestId('snapshot-step').fill('0');
     await expect.poll(() => page.getByTestId('samples-chart').getAttribute('data-step'), { timeout: 10_000 }).toBe('0');
-    expect(await page.getByTestId('snapshot-label').textContent()).toMatch(/iteration 0 \(1 of 3\)/);
+    expect(await page.getByTestId('snapshot-label').textContent()).toMatch(/iteration 0 \(1 of 21\)/);
     await page.locator('body').press('ArrowRight');
     await expect.poll(() => page.getByTestId('features-chart').getAttribute('data-step'), { timeout: 10_000 }).toBe('1000');
     await page.getByTestId('feature-phase').selectOption('overlay-g');
@@ -97,9 +97,9 @@ describe('browser mode, end to end in Chromium', () => {
     await page.getByTestId('claims').screenshot({ path: path.join(ARTIFACTS, '03d-claims-strip.png') });
 
     await page.getByTestId('nav-library').click();
-    const row = page.locator('[data-testid="run-row"]', { hasText: 'article 2k' });
+    const row = page.locator('[data-testid="run-row"]', { hasText: 'article 20k' });
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 10_000 }).toBe('finished');
-    expect(await row.textContent()).toMatch(/2,?000\s*\/\s*2,?000/);
+    expect(await row.textContent()).toMatch(/20,?000\s*\/\s*20,?000/);
     await shot('04-library-finished');
   });
 
