@@ -20,6 +20,17 @@ export interface ClaimVerdict {
   holds: boolean;
 }
 
+/**
+ * "The last part of the run": the share of its last loss records over which the claims' mean
+ * losses and compare's loss spread are taken.
+ */
+export const LAST_PART = 0.2;
+
+/** The last LAST_PART of a series (a run's loss records, or one loss's values). */
+export function lastPart<T>(values: readonly T[]): T[] {
+  return values.slice(Math.floor(values.length * (1 - LAST_PART)));
+}
+
 /** Tolerances: what counts as "does not move", "tends to 0.5" and "near the balance value". */
 export const CLAIM_TOLERANCE = { featureShift: 1e-4, dOutput: 0.1, lossRelative: 0.15 } as const;
 

@@ -17,10 +17,9 @@ import {
   type CompareGroup,
 } from '../../shared/figures/compare.js';
 import { FigureModelSchema, type FigureModel } from '../../shared/figures/model.js';
-import { modelCsv, modelJson } from '../figures/data.js';
-import { renderFigure } from '../figures/render.js';
+import { figureRenderer } from '../figures/render.js';
 import type { RunRow, RunStore } from '../store/index.js';
-import { checkSize, MIME_TYPES, type ExportedFile } from './figure-export.js';
+import { checkSize, encode, MIME_TYPES, type ExportedFile } from './figure-export.js';
 import { latestMetrics, requireRun, runClaims, runConfig, UserError } from './runs.js';
 import { APP_VERSION } from './version.js';
 
@@ -134,15 +133,10 @@ export function compareExport(store: RunStore, req: CompareRequest, format: 'png
   const model = compareModel(store, req);
   const what = [req.series, req.groupSeeds ? 'seed-bands' : '', req.axis === 'time' ? 'time' : ''].filter(Boolean).join('-');
   const fileName = `compare-runs-${req.runIds.join('-')}-${what.replace(/[^A-Za-z0-9_.-]+/g, '_')}.${format}`;
-  let bytes: Buffer;
-  if (format === 'csv') bytes = Buffer.from(modelCsv(model), 'utf8');
-  else if (format === 'json') {
-    const meta = {
-      exportedBy: `GAN Lab ${APP_VERSION}`,
-      runs: runs.map((r, i) => ({ id: r.id, name: r.name, color: RUN_COLORS[i], status: r.status, seed: r.seed, iterationsDone: r.iterationsDone, msPerIteration: r.msPerIteration, config: r.config })),
-      request: req,
-    };
-    bytes = Buffer.from(modelJson(model, meta), 'utf8');
-  } else bytes = renderFigure(model, format, style);
-  return { fileName, mime: MIME_TYPES[format], bytes };
+  const meta = {
+    exportedBy: `GAN Lab ${APP_VERSION}`,
+    runs: runs.map((r, i) => ({ id: r.id, name: r.name, color: RUN_COLORS[i], status: r.status, seed: r.seed, iterationsDone: r.iterationsDone, msPerIteration: r.msPerIteration, config: r.config })),
+    request: req,
+  };
+  return { fileName, mime: MIME_TYPES[format], bytes: encode(model, format, figureRenderer(style), meta) };
 }

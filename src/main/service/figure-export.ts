@@ -65,7 +65,8 @@ export function checkSize(style: ExportStyle, format: ExportFormat): void {
   }
 }
 
-function encode(model: FigureModel, format: Exclude<ExportFormat, 'gif'>, renderer: FigureRenderer, info: Record<string, unknown>): Buffer {
+/** One model as the bytes of a file: drawn (PNG, SVG, PDF) or its data (CSV, JSON, with `info` beside the model). */
+export function encode(model: FigureModel, format: Exclude<ExportFormat, 'gif'>, renderer: FigureRenderer, info: Record<string, unknown>): Buffer {
   switch (format) {
     case 'csv':
       return Buffer.from(modelCsv(model), 'utf8');
@@ -138,11 +139,6 @@ function rounded(b: Bounds): Bounds {
  * data with a 5% margin, widened to round numbers.
  */
 export function withSharedAxes(models: FigureModel[]): FigureModel[] {
-  if (models.length && models.every((m) => !m.bounds)) return withSharedAxesOf(models, (b) => rounded(b));
-  return withSharedAxesOf(models, (b) => b);
-}
-
-function withSharedAxesOf(models: FigureModel[], finish: (b: Bounds) => Bounds): FigureModel[] {
   let union: Bounds | undefined;
   for (const m of models) {
     const data = dataBounds(m);
@@ -151,7 +147,8 @@ function withSharedAxesOf(models: FigureModel[], finish: (b: Bounds) => Bounds):
     union = union ? { xMin: Math.min(union.xMin, b.xMin), xMax: Math.max(union.xMax, b.xMax), yMin: Math.min(union.yMin, b.yMin), yMax: Math.max(union.yMax, b.yMax) } : b;
   }
   if (!union) return models;
-  const shared = finish(union);
+  // A box the figures carry (the samples' data box) is kept exact; one made from the data is rounded.
+  const shared = models.every((m) => !m.bounds) ? rounded(union) : union;
   return models.map((m) => ({ ...m, bounds: shared }));
 }
 

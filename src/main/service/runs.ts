@@ -1,5 +1,5 @@
 /** Creating and finding runs: the service's small, shared pieces. */
-import { tutorialClaims, type ClaimVerdict } from '../../shared/claims.js';
+import { lastPart, tutorialClaims, type ClaimVerdict } from '../../shared/claims.js';
 import type { RunConfig } from '../../shared/config.js';
 import { parseRunConfig } from '../../shared/validate.js';
 import { makeDataset } from '../engine/datasets.js';
@@ -48,7 +48,7 @@ export function latestMetrics(store: RunStore, runId: number): Record<string, nu
  */
 export function runClaims(store: RunStore, run: RunRow, step?: number): ClaimVerdict[] {
   const losses = store.lossSeries(run.id, step !== undefined ? { to: step } : {});
-  const tail = losses.slice(Math.floor(losses.length * 0.8));
+  const tail = lastPart(losses);
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const balance = balanceValues(runConfig(run).loss.kind);
   const measures = step === undefined ? latestMetrics(store, run.id) : (store.snapshot(run.id, step, [])?.metrics ?? {});

@@ -4,6 +4,7 @@
  * and which run is best at each quality metric. The service feeds these from the store
  * (main/service/compare.ts); the renderer draws the model and reads the metric directions.
  */
+import { lastPart } from '../claims.js';
 import { smoothSeries } from '../smoothing.js';
 import type { FigureModelInput, Point, Series } from './model.js';
 
@@ -12,9 +13,6 @@ export type RunColor = (typeof RUN_COLORS)[number];
 
 export const LOSS_SERIES = { dLoss: 'D loss', gLoss: 'G loss' } as const;
 export type LossSeriesName = keyof typeof LOSS_SERIES;
-
-/** The share of a run's last loss records its stability is measured over. */
-export const STABILITY_TAIL = 0.2;
 
 /** A comparison that cannot be drawn as asked (a run without timing on a time axis). */
 export class CompareInputError extends Error {
@@ -78,9 +76,9 @@ export function seedGroupLabel(diff: readonly ConfigDiffRow[], firstIndex: numbe
 
 // ─── measures ────────────────────────────────────────────────────────────────
 
-/** Spread (population standard deviation) of the last `tail` share of the values; null without a finite one. */
-export function lossSpread(values: ReadonlyArray<number | null>, tail = STABILITY_TAIL): number | null {
-  const last = values.slice(Math.floor(values.length * (1 - tail))).filter((v): v is number => v !== null && Number.isFinite(v));
+/** Spread (population standard deviation) of the last part of the values; null without a finite one. */
+export function lossSpread(values: ReadonlyArray<number | null>): number | null {
+  const last = lastPart(values).filter((v): v is number => v !== null && Number.isFinite(v));
   if (last.length === 0) return null;
   const mean = last.reduce((a, b) => a + b, 0) / last.length;
   return Math.sqrt(last.reduce((a, b) => a + (b - mean) ** 2, 0) / last.length);
