@@ -30,6 +30,8 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
     /** Write Chromium's CPU profile of the measured pass (open it in Chrome's DevTools). */
     profile: { type: 'string' },
+    /** List the measured frames slower than this many ms, each with its panels' draws. */
+    slow: { type: 'string' },
   },
 });
 const iterations = Number(values.iterations);
@@ -96,8 +98,15 @@ try {
   for (let i = 0; i < FRAMES; i++) await step();
   if (cdp) writeFileSync(values.profile!, JSON.stringify((await cdp.send('Profiler.stop')).profile));
   const measured = await page.evaluate(() =>
-    performance.getEntriesByType('measure').map((e) => ({ name: e.name, duration: e.duration, cached: (e as PerformanceMeasure).detail?.cached as boolean | undefined })),
+    performance.getEntriesByType('measure').map((e) => ({ name: e.name, start: e.startTime, duration: e.duration, cached: (e as PerformanceMeasure).detail?.cached as boolean | undefined })),
   );
+  if (values.slow !== undefined) {
+    for (const f of measured.filter((m) => m.name === 'replay:frame' && m.duration > Number(values.slow))) {
+      const inside = measured.filter((m) => m.name.startsWith('figure:') && m.start >= f.start && m.start <= f.start + f.duration);
+      const drawn = inside.reduce((sum, m) => sum + m.duration, 0);
+      console.log(`slow frame ${ms(f.duration)} ms: ${inside.map((m) => `${m.name.slice('figure:replay-'.length)} ${ms(m.duration)}`).join(', ')}; outside the charts ${ms(f.duration - drawn)}`);
+    }
+  }
   const frame = measured.filter((m) => m.name === 'replay:frame');
   const panels = [...new Set(measured.filter((m) => m.name.startsWith('figure:')).map((m) => m.name))].sort();
   const result = {

@@ -77,6 +77,8 @@ const FigureOptions = {
   layers: LayersSchema.partial().optional(),
   smoothing: z.number().min(0).max(0.999).optional(),
   logScale: z.boolean().optional(),
+  /** Step figures: axes fitted to the snapshot shown (default), or shared by the whole run. */
+  axes: z.enum(['step', 'run']).optional(),
 };
 export const EXPORT_FORMATS = ['png', 'svg', 'pdf', 'gif', 'csv', 'json'] as const;
 export const ExportStyleSchema = z.strictObject({

@@ -6,7 +6,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ExportStyle } from '../../shared/contract.js';
-import { ANIMATED_FIGURES, type Bounds, type FigureModel } from '../../shared/figures/model.js';
+import { sharedBounds } from '../../shared/figures/bounds.js';
+import { ANIMATED_FIGURES, type FigureModel } from '../../shared/figures/model.js';
 import { modelCsv, modelJson } from '../figures/data.js';
 import { figureRenderer, renderGif, type FigureRenderer } from '../figures/render.js';
 import type { RunRow, RunStore } from '../store/index.js';
@@ -87,69 +88,10 @@ function stepModels(store: RunStore, run: RunRow, req: FigureRequest, refusal: s
   return withSharedAxes(steps.map((step) => figureModel(store, run, { ...req, step, nearest: false })));
 }
 
-/** The extent of what a model plots: its points, arrows and heatmap. */
-function dataBounds(model: FigureModel): Bounds | undefined {
-  let b: Bounds | undefined;
-  const add = (x: number, y: number) => {
-    if (!Number.isFinite(x) || !Number.isFinite(y)) return;
-    b = b ? { xMin: Math.min(b.xMin, x), xMax: Math.max(b.xMax, x), yMin: Math.min(b.yMin, y), yMax: Math.max(b.yMax, y) } : { xMin: x, xMax: x, yMin: y, yMax: y };
-  };
-  for (const s of model.series) for (const p of s.points) if (p) add(p.x, p.y);
-  for (const [x0, y0, x1, y1] of model.arrows ?? []) {
-    add(x0, y0);
-    add(x1, y1);
-  }
-  if (model.heatmap) {
-    add(model.heatmap.bounds.xMin, model.heatmap.bounds.yMin);
-    add(model.heatmap.bounds.xMax, model.heatmap.bounds.yMax);
-  }
-  return b;
-}
-
-/** `b` grown by `share` of its size on every side (a flat range by its magnitude, or by 1). */
-function padded(b: Bounds, share: number): Bounds {
-  const pad = (lo: number, hi: number) => (hi - lo || Math.max(Math.abs(lo), 1)) * share;
-  const px = pad(b.xMin, b.xMax);
-  const py = pad(b.yMin, b.yMax);
-  return { xMin: b.xMin - px, xMax: b.xMax + px, yMin: b.yMin - py, yMax: b.yMax + py };
-}
-
-/** A round step for about `parts` divisions of a span: 1, 2 or 5 times a power of ten. */
-function niceStep(span: number, parts: number): number {
-  const raw = span / parts;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  return ([1, 2, 5, 10].find((k) => k * power >= raw) ?? 10) * power;
-}
-
-/** `b` widened to round numbers, so the axes' end ticks read as 10 or 0.5, not 9.3 or -10.27. */
-function rounded(b: Bounds): Bounds {
-  const round = (lo: number, hi: number): [number, number] => {
-    if (!(hi > lo)) return [lo, hi];
-    const step = niceStep(hi - lo, 8);
-    return [Math.floor(lo / step) * step, Math.ceil(hi / step) * step];
-  };
-  const [xMin, xMax] = round(b.xMin, b.xMax);
-  const [yMin, yMax] = round(b.yMin, b.yMax);
-  return { xMin, xMax, yMin, yMax };
-}
-
-/**
- * The frames with one set of axes, so the picture does not jump from step to step: the union of
- * each frame's fixed bounds (the samples carry the data's box) or, for frames without, of its
- * data with a 5% margin, widened to round numbers.
- */
+/** The frames with one set of axes (see sharedBounds). */
 export function withSharedAxes(models: FigureModel[]): FigureModel[] {
-  let union: Bounds | undefined;
-  for (const m of models) {
-    const data = dataBounds(m);
-    const b = m.bounds ?? (data && padded(data, 0.05));
-    if (!b) continue;
-    union = union ? { xMin: Math.min(union.xMin, b.xMin), xMax: Math.max(union.xMax, b.xMax), yMin: Math.min(union.yMin, b.yMin), yMax: Math.max(union.yMax, b.yMax) } : b;
-  }
-  if (!union) return models;
-  // A box the figures carry (the samples' data box) is kept exact; one made from the data is rounded.
-  const shared = models.every((m) => !m.bounds) ? rounded(union) : union;
-  return models.map((m) => ({ ...m, bounds: shared }));
+  const shared = sharedBounds(models);
+  return shared ? models.map((m) => ({ ...m, bounds: shared })) : models;
 }
 
 function fileStem(run: RunRow, req: FigureRequest, step: number | undefined): string {

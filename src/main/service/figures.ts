@@ -10,9 +10,11 @@ import {
   lossesFigure,
   metricsFigure,
   samplesFigure,
+  type CentroidStep,
   type Projection,
 } from '../../shared/figures/build.js';
-import { FigureModelSchema, type FigureKind, type FigureModel, type Layers, type PhaseChoice } from '../../shared/figures/model.js';
+import { sharedBounds } from '../../shared/figures/bounds.js';
+import { FigureModelSchema, STEP_FIGURES, type Bounds, type FigureKind, type FigureModel, type Layers, type PhaseChoice } from '../../shared/figures/model.js';
 import { balanceValues } from '../engine/losses.js';
 import { PHASES, type NamedArray } from '../engine/records.js';
 import type { RunRow, RunStore } from '../store/index.js';
@@ -28,6 +30,11 @@ export interface FigureRequest {
   layers?: Partial<Layers> | undefined;
   smoothing?: number | undefined;
   logScale?: boolean | undefined;
+  /**
+   * A step figure's axis ranges: fitted to its own snapshot (default), or one set shared by every
+   * snapshot of the run, so that scrubbing through a replay does not move the axes.
+   */
+  axes?: 'step' | 'run' | undefined;
 }
 
 /** The snapshot step asked for, the nearest one, or the newest; an unknown step names what exists. */
@@ -86,9 +93,64 @@ export function runProjection(store: RunStore, run: RunRow): Projection | undefi
   return projection;
 }
 
+/** Every snapshot's centroids, read once (the centroids figure draws their paths). */
+function runCentroids(store: RunStore, run: RunRow, upTo = Number.POSITIVE_INFINITY): CentroidStep[] {
+  const steps = store.snapshotSteps(run.id).filter((s) => s <= upTo);
+  return steps.map((step) => {
+    const centroids = arraysAt(store, run, step, ['centroids']).get('centroids');
+    if (!centroids) throw new UserError(`run ${run.id} step ${step} lacks centroids`);
+    return { step, centroids };
+  });
+}
+
+/** A step figure at one snapshot, with the axes fitted to it. */
+function stepFigure(store: RunStore, run: RunRow, req: FigureRequest, step: number, centroids?: CentroidStep[]): FigureModel {
+  switch (req.figure) {
+    case 'features': {
+      const names = [...PHASES.flatMap((p) => [`features.real.${p}`, `features.fake.${p}`]), 'centroids'];
+      return FigureModelSchema.parse(featuresFigure(step, arraysAt(store, run, step, names), req.phase ?? 'after-g', runProjection(store, run)));
+    }
+    case 'centroids':
+      return FigureModelSchema.parse(centroidsFigure(centroids ?? runCentroids(store, run, step), step, runProjection(store, run)));
+    case 'samples':
+    case 'heatmap':
+    case 'manifold':
+      return FigureModelSchema.parse(samplesFigure(step, arraysAt(store, run, step), req.layers ?? {}, req.figure));
+    case 'losses':
+    case 'metrics':
+      throw new Error(`${req.figure} spans the run; it has no step figure`);
+  }
+}
+
+const runAxes = new Map<string, Bounds | undefined>();
+/** Runs whose shared axes are kept (each entry is four numbers per figure and option set). */
+const RUN_AXES_KEPT = 200;
+
+/**
+ * One set of axes for a step figure over the whole run: the union of every snapshot's (see
+ * sharedBounds), as a GIF of the figure has. Cached per run, figure, options and number of
+ * snapshots; a run with new snapshots is measured again.
+ */
+function runBounds(store: RunStore, run: RunRow, req: FigureRequest): Bounds | undefined {
+  const steps = store.snapshotSteps(run.id);
+  const layers = req.layers ?? {};
+  const key = JSON.stringify([store.file, run.id, run.createdAt, steps.length, req.figure, req.phase ?? 'after-g', !!layers.heatmap, !!layers.manifold, !!layers.arrows]);
+  if (runAxes.has(key)) return runAxes.get(key);
+  const centroids = req.figure === 'centroids' ? runCentroids(store, run) : undefined;
+  const bounds = sharedBounds(steps.map((step) => stepFigure(store, run, req, step, centroids?.filter((c) => c.step <= step))));
+  if (runAxes.size >= RUN_AXES_KEPT) runAxes.delete(runAxes.keys().next().value!);
+  runAxes.set(key, bounds);
+  return bounds;
+}
+
 /** The model of one of a run's figures. */
 export function figureModel(store: RunStore, run: RunRow, req: FigureRequest): FigureModel {
   const config = runConfig(run);
+  if (STEP_FIGURES.includes(req.figure)) {
+    const model = stepFigure(store, run, req, resolveStep(store, run, req.step, req.nearest));
+    const bounds = req.axes === 'run' ? runBounds(store, run, req) : undefined;
+    return bounds ? { ...model, bounds } : model;
+  }
   switch (req.figure) {
     case 'losses': {
       const series = store.lossSeries(run.id);
@@ -102,30 +164,7 @@ export function figureModel(store: RunStore, run: RunRow, req: FigureRequest): F
     }
     case 'metrics':
       return FigureModelSchema.parse(metricsFigure(store.metricSeries(run.id), { ...(req.step !== undefined ? { cursor: req.step } : {}), logScale: req.logScale ?? false }));
-    case 'samples':
-    case 'heatmap':
-    case 'manifold': {
-      const step = resolveStep(store, run, req.step, req.nearest);
-      return FigureModelSchema.parse(samplesFigure(step, arraysAt(store, run, step), req.layers ?? {}, req.figure));
-    }
-    case 'features': {
-      const step = resolveStep(store, run, req.step, req.nearest);
-      const names = [...PHASES.flatMap((p) => [`features.real.${p}`, `features.fake.${p}`]), 'centroids'];
-      return FigureModelSchema.parse(featuresFigure(step, arraysAt(store, run, step, names), req.phase ?? 'after-g', runProjection(store, run)));
-    }
-    case 'centroids': {
-      const step = resolveStep(store, run, req.step, req.nearest);
-      const steps = store.snapshotSteps(run.id).filter((s) => s <= step);
-      const centroids = steps.map((s) => ({ step: s, centroids: arraysAt(store, run, s, ['centroids']).get('centroids') }));
-      const missing = centroids.find((c) => !c.centroids);
-      if (missing) throw new UserError(`run ${run.id} step ${missing.step} lacks centroids`);
-      return FigureModelSchema.parse(
-        centroidsFigure(
-          centroids.map((c) => ({ step: c.step, centroids: c.centroids! })),
-          step,
-          runProjection(store, run),
-        ),
-      );
-    }
+    default:
+      throw new Error(`${req.figure} is a step figure`);
   }
 }

@@ -3,7 +3,7 @@
  * are keyed by the figure request (figure, step, phase, layers, smoothing, log scale); a request
  * already in flight is shared, and prefetches wait behind what the screen asks for now.
  */
-import type { GanLabApi, RequestOf } from '../../shared/contract.js';
+import type { GanLabApi, RequestOf, RUN_STATUSES } from '../../shared/contract.js';
 import type { FigureModel } from '../../shared/figures/model.js';
 
 export type FigureQuery = Omit<RequestOf<'figures.model'>, 'runId'>;
@@ -11,7 +11,16 @@ export type FigureQuery = Omit<RequestOf<'figures.model'>, 'runId'>;
 /** One key per distinct request: option order and unset options do not matter. */
 export function queryKey(q: FigureQuery): string {
   const layers = q.layers ? `${+!!q.layers.heatmap}${+!!q.layers.manifold}${+!!q.layers.arrows}` : '000';
-  return [q.figure, q.step ?? '', q.nearest ? 'n' : '', q.phase ?? '', layers, q.smoothing ?? 0, q.logScale ? 'log' : ''].join('|');
+  return [q.figure, q.step ?? '', q.nearest ? 'n' : '', q.phase ?? '', layers, q.smoothing ?? 0, q.logScale ? 'log' : '', q.axes ?? 'step'].join('|');
+}
+
+/**
+ * How a run's step figures are scaled while scrubbing: one set of axes for the whole run, so
+ * points move against fixed axes and a frame is only repainted (FigureChart), except while the
+ * run trains: every new snapshot would move the shared axes of every frame already loaded.
+ */
+export function axesFor(status: (typeof RUN_STATUSES)[number] | undefined): 'step' | 'run' {
+  return status === 'running' ? 'step' : 'run';
 }
 
 export class FigureCache {

@@ -4,6 +4,7 @@
  * nothing else decides what a figure shows. Array names and shapes: src/main/engine/records.ts.
  */
 import { smoothSeries } from '../smoothing.js';
+import { fittedBounds } from './bounds.js';
 import type { Bounds, FigureModelInput, Layers, PhaseChoice, Point, Series } from './model.js';
 
 export interface ArrayInput {
@@ -217,7 +218,16 @@ export function samplesFigure(step: number, arrays: Arrays, layers: Partial<Laye
     model.arrows = fake.slice(0, g.length).map((p, i) => [p.x, p.y, p.x + g[i]!.x * scale, p.y + g[i]!.y * scale]);
     series.push({ label: 'dD/dx at generated samples', color: 'arrow', style: 'legend', points: [] });
   }
-  return model;
+  return withBounds(model);
+}
+
+/**
+ * `model` with round axis ranges around what it plots, unless it has its own: a step figure's
+ * data are drawn as a layer (chart-layers.ts), so Chart.js does not fit its axes to them.
+ */
+function withBounds(model: FigureModelInput): FigureModelInput {
+  const bounds = model.bounds ?? fittedBounds(model);
+  return bounds ? { ...model, bounds } : model;
 }
 
 /**
@@ -247,7 +257,7 @@ export function featuresFigure(step: number, arrays: Arrays, phase: PhaseChoice,
     });
   }
   const shown = phases.length > 1 ? `${PHASE_LABEL[phases[0]!]} and ${PHASE_LABEL[phases[1]!]}` : PHASE_LABEL[phases[0]!];
-  return {
+  return withBounds({
     figure: 'features',
     title: "D's feature space",
     subtitle: [`iteration ${step}, ${shown}`, axes.note].filter(Boolean).join(' · '),
@@ -255,7 +265,7 @@ export function featuresFigure(step: number, arrays: Arrays, phase: PhaseChoice,
     yTitle: axes.yTitle,
     series,
     step,
-  };
+  });
 }
 
 export interface CentroidStep {
@@ -285,7 +295,7 @@ export function centroidsFigure(steps: readonly CentroidStep[], current: number,
       if (f) series.push({ label: `generated, ${PHASE_LABEL[p]}`, color: p === 'after-g' ? 'fake' : 'fakeAlt', style: 'marker', shape: shapes[p], points: [f] });
     }
   }
-  return {
+  return withBounds({
     figure: 'centroids',
     title: 'Centroids of D’s features',
     subtitle: [`iteration ${now?.step ?? current}; paths over ${upTo.length} snapshot${upTo.length === 1 ? '' : 's'}`, axes.note].filter(Boolean).join(' · '),
@@ -293,7 +303,7 @@ export function centroidsFigure(steps: readonly CentroidStep[], current: number,
     yTitle: axes.yTitle,
     series,
     step: now?.step ?? current,
-  };
+  });
 }
 
 export interface MetricPoint {
