@@ -269,6 +269,35 @@ describe('shared axes across steps', () => {
   });
 });
 
+describe('one set of axes for a run, on screen too', () => {
+  it("axes 'run' give every step the GIF's shared axes, holding every step's points; axes 'step' fit each snapshot", () => {
+    const steps = store.snapshotSteps(article.id);
+    for (const req of [{ figure: 'features', phase: 'overlay-g' }, { figure: 'centroids' }, { figure: 'samples', layers: ALL_LAYERS }] as const) {
+      const perStep = steps.map((step) => figureModel(store, article, { ...req, step }));
+      const perRun = steps.map((step) => figureModel(store, article, { ...req, step, axes: 'run' }));
+      const gif = withSharedAxes(perStep)[0]!.bounds!;
+      for (const [i, m] of perRun.entries()) {
+        expect(m.bounds).toEqual(gif);
+        // The same picture otherwise.
+        expect({ ...m, bounds: undefined }).toEqual({ ...perStep[i]!, bounds: undefined });
+        for (const p of perStep.flatMap((x) => x.series.flatMap((s) => s.points))) {
+          if (!p) continue;
+          expect(p.x).toBeGreaterThanOrEqual(gif.xMin);
+          expect(p.x).toBeLessThanOrEqual(gif.xMax);
+          expect(p.y).toBeGreaterThanOrEqual(gif.yMin);
+          expect(p.y).toBeLessThanOrEqual(gif.yMax);
+        }
+      }
+      // Each step's own axes hold its own points, and for the feature space they differ along the run.
+      for (const m of perStep) {
+        const b = m.bounds!;
+        for (const p of m.series.flatMap((s) => s.points)) if (p) expect(p.x >= b.xMin && p.x <= b.xMax && p.y >= b.yMin && p.y <= b.yMax).toBe(true);
+      }
+      if (req.figure !== 'samples') expect(new Set(perStep.map((m) => JSON.stringify(m.bounds))).size).toBeGreaterThan(1);
+    }
+  });
+});
+
 describe('one file per step', () => {
   it('writes step-NNNNNN files into a new folder named for the run, figure and time', () => {
     const root = path.join(dir, 'exports');

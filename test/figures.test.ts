@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { figureModel, runProjection } from '../src/main/service/figures.js';
 import { openStore } from '../src/main/store/index.js';
 import { centroidsFigure, featuresFigure, lossesFigure, metricsFigure, projectVector, samplesFigure, type ArrayInput } from '../src/shared/figures/build.js';
+import { sharedBounds } from '../src/shared/figures/bounds.js';
 import { toChartConfig } from '../src/shared/figures/chart-config.js';
 import { FigureModelSchema, type FigureModelInput } from '../src/shared/figures/model.js';
 import { LIGHT } from '../src/shared/figures/palette.js';
@@ -141,6 +142,41 @@ describe('centroids, metrics and losses', () => {
     expect(m.yScale).toBe('logarithmic');
     expect(m.series[4]!.dashed).toBe(true);
     expect(labels(lossesFigure(input))).toEqual(['D loss', 'G loss']);
+  });
+});
+
+describe('axes a step figure carries', () => {
+  const inside = (m: FigureModelInput) => {
+    const b = m.bounds!;
+    return m.series.flatMap((s) => s.points).every((p) => !p || (p.x >= b.xMin && p.x <= b.xMax && p.y >= b.yMin && p.y <= b.yMax));
+  };
+
+  it('fits round axes around every point of the feature space and the centroids (their points are drawn as a layer)', () => {
+    const features = featuresFigure(7, snapshot(), 'overlay-g');
+    // Points and centroids span x 1..202 and y 0..22; 5% margins give -9.05..212.05 and
+    // -1.1..23.1, whose ends round out to steps of 50 and 5.
+    expect(features.bounds).toEqual({ xMin: -50, xMax: 250, yMin: -5, yMax: 25 });
+    expect(inside(features)).toBe(true);
+    const centroids = centroidsFigure([{ step: 0, centroids: snapshot().get('centroids')! }], 0);
+    expect(inside(centroids)).toBe(true);
+  });
+
+  it('keeps the samples in the data box the recorder gives, and fits one when there is none', () => {
+    expect(samplesFigure(40, snapshot()).bounds).toEqual({ xMin: -10, xMax: 10, yMin: -5, yMax: 5 });
+    const noBox = new Map(snapshot());
+    noBox.delete('heatmapBounds');
+    const fitted = samplesFigure(40, noBox);
+    expect(fitted.bounds).toBeDefined();
+    expect(inside(fitted)).toBe(true);
+  });
+
+  it('shares one set across frames: round for the feature space, the exact box for the data space', () => {
+    const a = FigureModelSchema.parse(featuresFigure(1, snapshot(), 'after-g'));
+    // a's own axes are -50..250 by -5..25; the union's y end 31 rounds out to 35.
+    const b = FigureModelSchema.parse({ ...a, bounds: { xMin: -3, xMax: 1, yMin: 0, yMax: 31 } });
+    expect(sharedBounds([a, b])).toEqual({ xMin: -50, xMax: 250, yMin: -5, yMax: 35 });
+    const s = FigureModelSchema.parse(samplesFigure(1, snapshot()));
+    expect(sharedBounds([s, { ...s, bounds: { xMin: -10, xMax: 12.5, yMin: -5, yMax: 5 } }])).toEqual({ xMin: -10, xMax: 12.5, yMin: -5, yMax: 5 });
   });
 });
 

@@ -7,6 +7,7 @@ import type { Bounds, Point } from './model.js';
 
 /** What bounds are read from: a FigureModel, or the input the builders make one from. */
 export interface Plotted {
+  figure?: string;
   series: ReadonlyArray<{ points: ReadonlyArray<Point | null> }>;
   arrows?: ReadonlyArray<readonly [number, number, number, number]>;
   heatmap?: { bounds: Bounds };
@@ -64,10 +65,13 @@ export function fittedBounds(model: Plotted): Bounds | undefined {
   return data && rounded(padded(data, 0.05));
 }
 
+/** The data space keeps the data's box, so D's heatmap fills the plot (the recorder's grid). */
+const KEEPS_ITS_BOX = new Set(['samples', 'heatmap', 'manifold']);
+
 /**
  * One set of axes for many frames of a figure, so the picture does not jump from step to step:
- * the union of each frame's own bounds (the samples carry the data's box, a step figure its
- * rounded extent) or, for frames without, of its data with a 5% margin, widened to round numbers.
+ * the union of each frame's own bounds (or, for frames without, of its data with a 5% margin),
+ * widened to round numbers, except for the data space, whose box is kept exact.
  */
 export function sharedBounds(models: ReadonlyArray<Plotted & { bounds?: Bounds | undefined }>): Bounds | undefined {
   let union: Bounds | undefined;
@@ -77,6 +81,5 @@ export function sharedBounds(models: ReadonlyArray<Plotted & { bounds?: Bounds |
     if (!b) continue;
     union = union ? { xMin: Math.min(union.xMin, b.xMin), xMax: Math.max(union.xMax, b.xMax), yMin: Math.min(union.yMin, b.yMin), yMax: Math.max(union.yMax, b.yMax) } : b;
   }
-  // A box the figures carry is kept exact; one made from the data is rounded.
-  return union && (models.every((m) => !m.bounds) ? rounded(union) : union);
+  return union && (models.some((m) => m.bounds && KEEPS_ITS_BOX.has(m.figure ?? '')) ? union : rounded(union));
 }

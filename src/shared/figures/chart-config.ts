@@ -18,7 +18,7 @@ import {
   type ChartConfiguration,
   type ChartDataset,
 } from 'chart.js';
-import { backgroundPlugin, captionPlugin, drawsOwnSeries, layersPlugin, lookOf, type LayerState } from './chart-layers.js';
+import { backgroundPlugin, drawsOwnSeries, layersPlugin, lookOf, type LayerState } from './chart-layers.js';
 import type { FigureModel, Series } from './model.js';
 import type { Palette } from './palette.js';
 
@@ -136,6 +136,6 @@ export function toChartConfig(
         tooltip: { enabled: options.interactive ?? false },
       },
     },
-    plugins: [backgroundPlugin(state), captionPlugin(state, options.fontFamily), layersPlugin(state)],
+    plugins: [backgroundPlugin(state), layersPlugin(state, options.fontFamily)],
   };
 }

@@ -2,11 +2,12 @@
  * What the figures draw through the 2-D context themselves, as Chart.js plugins: an opaque
  * background, D's heatmap, the data of every step figure (scatter points, lines, markers), the
  * gradient arrows, the step cursor and the subtitle. Through the context they come out as vectors
- * in SVG and PDF, and on screen they are drawn from a LayerState read at draw time, so a chart
- * that shows the next snapshot with the same axes needs only chart.draw(): no Chart.js update,
- * no layout, no element per point (docs/performance.md, "Replay scrubbing").
+ * in SVG and PDF. They are drawn from a LayerState read at draw time; on screen they go to a
+ * canvas stacked over the chart's, so a chart showing the next snapshot on the same axes, or
+ * its cursor elsewhere, only repaints that canvas (repaintLayers): no Chart.js update, layout,
+ * element per point or redrawn axes (docs/performance.md, "Replay scrubbing").
  */
-import { layouts, type Chart, type ChartArea, type LayoutItem, type Plugin, type PointStyle } from 'chart.js';
+import { layouts, type Chart, type ChartArea, type LayoutItem, type Plugin, type PointStyle, type Scale } from 'chart.js';
 import { drawPoint, renderText, toFont } from 'chart.js/helpers';
 import { STEP_FIGURES, type FigureModel, type Series } from './model.js';
 import { ramp, withAlpha, type Palette } from './palette.js';
@@ -20,6 +21,12 @@ export interface LayerState {
   model: FigureModel;
   palette: Palette;
   fill: string | null;
+  /**
+   * On screen: the 2-D context of a canvas of the chart's size stacked over it. The moving layers
+   * (heatmap, a step figure's data, arrows, cursor, subtitle) are drawn there instead of into the
+   * chart; a file is drawn in one piece (null).
+   */
+  overlay?: CanvasRenderingContext2D | null;
 }
 
 /**
@@ -85,15 +92,28 @@ function clipTo(ctx: CanvasRenderingContext2D, area: ChartArea, margin = 0): voi
   ctx.clip();
 }
 
-function pixel(chart: Chart<'scatter'>, x: number, y: number): [number, number] {
-  return [chart.scales.x!.getPixelForValue(x), chart.scales.y!.getPixelForValue(y)];
+/** Where the layers draw: a context, the chart's plot area and scales, the legend's switches. */
+interface Plot {
+  ctx: CanvasRenderingContext2D;
+  area: ChartArea;
+  x: Scale;
+  y: Scale;
+  visible: (datasetIndex: number) => boolean;
+}
+
+function plotOf(chart: Chart<'scatter'>, ctx: CanvasRenderingContext2D = chart.ctx): Plot {
+  return { ctx, area: chart.chartArea, x: chart.scales.x!, y: chart.scales.y!, visible: (i) => chart.isDatasetVisible(i) };
+}
+
+function pixel(plot: Plot, x: number, y: number): [number, number] {
+  return [plot.x.getPixelForValue(x), plot.y.getPixelForValue(y)];
 }
 
 /** D's output over the data space: one cell per grid value, under everything else. */
-function drawHeatmap(chart: Chart<'scatter'>, { model, palette }: LayerState): void {
+function drawHeatmap(plot: Plot, { model, palette }: LayerState): void {
   const h = model.heatmap;
   if (!h) return;
-  const { ctx, chartArea } = chart;
+  const { ctx, area: chartArea } = plot;
   const { res, values, bounds } = h;
   const cw = (bounds.xMax - bounds.xMin) / res;
   const ch = (bounds.yMax - bounds.yMin) / res;
@@ -103,8 +123,8 @@ function drawHeatmap(chart: Chart<'scatter'>, { model, palette }: LayerState): v
     for (let col = 0; col < res; col++) {
       const v = values[row * res + col];
       if (v === null || v === undefined) continue;
-      const [x0, y0] = pixel(chart, bounds.xMin + col * cw, bounds.yMin + (row + 1) * ch);
-      const [x1, y1] = pixel(chart, bounds.xMin + (col + 1) * cw, bounds.yMin + row * ch);
+      const [x0, y0] = pixel(plot, bounds.xMin + col * cw, bounds.yMin + (row + 1) * ch);
+      const [x1, y1] = pixel(plot, bounds.xMin + (col + 1) * cw, bounds.yMin + row * ch);
       ctx.fillStyle = ramp(palette.roles.heat, v);
       // Half a pixel of overlap hides the seams anti-aliasing leaves between cells.
       ctx.fillRect(x0, y0, x1 - x0 + 0.5, y1 - y0 + 0.5);
@@ -114,10 +134,8 @@ function drawHeatmap(chart: Chart<'scatter'>, { model, palette }: LayerState): v
 }
 
 /** Each point of `s` with Chart.js's own point shapes; points far outside the plot are skipped. */
-function drawPoints(chart: Chart<'scatter'>, s: Series, look: Look): void {
-  const { ctx, chartArea } = chart;
-  const xs = chart.scales.x!;
-  const ys = chart.scales.y!;
+function drawPoints(plot: Plot, s: Series, look: Look): void {
+  const { ctx, area: chartArea, x: xs, y: ys } = plot;
   const margin = look.radius + look.borderWidth;
   ctx.fillStyle = look.fill;
   ctx.strokeStyle = look.stroke;
@@ -132,10 +150,8 @@ function drawPoints(chart: Chart<'scatter'>, s: Series, look: Look): void {
 }
 
 /** A polyline broken at every null point. */
-function drawPolyline(chart: Chart<'scatter'>, s: Series, look: Look): void {
-  const { ctx } = chart;
-  const xs = chart.scales.x!;
-  const ys = chart.scales.y!;
+function drawPolyline(plot: Plot, s: Series, look: Look): void {
+  const { ctx, x: xs, y: ys } = plot;
   ctx.lineWidth = look.lineWidth;
   ctx.strokeStyle = look.lineColor;
   ctx.setLineDash(look.dash);
@@ -161,35 +177,35 @@ function drawPolyline(chart: Chart<'scatter'>, s: Series, look: Look): void {
  * (with their dots), then markers, each kind in the model's order. A series hidden from the legend
  * is not drawn.
  */
-function drawSeries(chart: Chart<'scatter'>, { model, palette }: LayerState): void {
+function drawSeries(plot: Plot, { model, palette }: LayerState): void {
   if (!drawsOwnSeries(model)) return;
-  const shown = model.series.flatMap((s, i) => (s.style !== 'legend' && chart.isDatasetVisible(i) ? [{ s, look: lookOf(s, palette) }] : []));
+  const shown = model.series.flatMap((s, i) => (s.style !== 'legend' && plot.visible(i) ? [{ s, look: lookOf(s, palette) }] : []));
   if (shown.length === 0) return;
-  const { ctx, chartArea } = chart;
+  const { ctx, area: chartArea } = plot;
   ctx.save();
   // A point on the plot's edge is drawn whole, as Chart.js draws its own.
   clipTo(ctx, chartArea, Math.max(...shown.map(({ look }) => look.radius + look.borderWidth)));
-  for (const { s, look } of shown) if (s.style === 'points') drawPoints(chart, s, look);
+  for (const { s, look } of shown) if (s.style === 'points') drawPoints(plot, s, look);
   for (const { s, look } of shown) {
     if (s.style === 'points' || s.style === 'marker') continue;
-    drawPolyline(chart, s, look);
-    if (look.radius > 0) drawPoints(chart, s, look);
+    drawPolyline(plot, s, look);
+    if (look.radius > 0) drawPoints(plot, s, look);
   }
-  for (const { s, look } of shown) if (s.style === 'marker') drawPoints(chart, s, look);
+  for (const { s, look } of shown) if (s.style === 'marker') drawPoints(plot, s, look);
   ctx.restore();
 }
 
-function drawArrows(chart: Chart<'scatter'>, { model, palette }: LayerState): void {
+function drawArrows(plot: Plot, { model, palette }: LayerState): void {
   if (!model.arrows?.length) return;
-  const { ctx, chartArea } = chart;
+  const { ctx, area: chartArea } = plot;
   ctx.save();
   clipTo(ctx, chartArea);
   ctx.strokeStyle = palette.roles.arrow;
   ctx.fillStyle = palette.roles.arrow;
   ctx.lineWidth = 1.2;
   for (const [ax, ay, bx, by] of model.arrows) {
-    const [x0, y0] = pixel(chart, ax, ay);
-    const [x1, y1] = pixel(chart, bx, by);
+    const [x0, y0] = pixel(plot, ax, ay);
+    const [x1, y1] = pixel(plot, bx, by);
     const len = Math.hypot(x1 - x0, y1 - y0);
     if (len < 1) continue;
     const ux = (x1 - x0) / len;
@@ -209,10 +225,10 @@ function drawArrows(chart: Chart<'scatter'>, { model, palette }: LayerState): vo
   ctx.restore();
 }
 
-function drawCursor(chart: Chart<'scatter'>, { model, palette }: LayerState): void {
+function drawCursor(plot: Plot, { model, palette }: LayerState): void {
   if (model.cursor === undefined) return;
-  const { ctx, chartArea } = chart;
-  const x = chart.scales.x!.getPixelForValue(model.cursor);
+  const { ctx, area: chartArea } = plot;
+  const x = plot.x.getPixelForValue(model.cursor);
   if (x < chartArea.left - 0.5 || x > chartArea.right + 0.5) return;
   ctx.save();
   ctx.strokeStyle = palette.roles.cursor;
@@ -240,27 +256,13 @@ export function backgroundPlugin(state: LayerState): Plugin<'scatter'> {
   };
 }
 
-export function layersPlugin(state: LayerState): Plugin<'scatter'> {
-  return {
-    id: 'ganlabLayers',
-    beforeDatasetsDraw(chart) {
-      drawHeatmap(chart, state);
-      drawSeries(chart, state);
-    },
-    afterDatasetsDraw(chart) {
-      drawArrows(chart, state);
-      drawCursor(chart, state);
-    },
-  };
-}
-
 const CAPTION_FONT_SIZE = 11;
 const CAPTION_PADDING_BOTTOM = 6;
 
 /**
- * The subtitle line under the title, as Chart.js's SubTitle would lay it out and draw it, except
- * that its text is read from the LayerState when drawn: the step changing in a subtitle does not
- * need a Chart.js update. Its height depends only on whether there is a subtitle.
+ * The subtitle line under the title, laid out as Chart.js lays out its SubTitle, but with its
+ * text read from the LayerState when drawn: the step changing in a subtitle needs no Chart.js
+ * update. Its height depends only on whether there is a subtitle.
  */
 class Caption implements LayoutItem {
   position = 'top' as const;
@@ -295,11 +297,16 @@ class Caption implements LayoutItem {
     this.height = this.state.model.subtitle ? this.font().lineHeight + CAPTION_PADDING_BOTTOM : 0;
   }
 
+  /** Chart.js draws its boxes into the chart; on screen the caption is on the overlay. */
   draw(): void {
+    if (!this.state.overlay) this.paint(this.chart.ctx);
+  }
+
+  paint(ctx: CanvasRenderingContext2D): void {
     const text = this.state.model.subtitle;
     if (!text) return;
     const font = this.font();
-    renderText(this.chart.ctx, text, 0, 0, font, {
+    renderText(ctx, text, 0, 0, font, {
       color: this.state.palette.text,
       maxWidth: this.right - this.left,
       textAlign: 'center',
@@ -309,19 +316,65 @@ class Caption implements LayoutItem {
   }
 }
 
-export function captionPlugin(state: LayerState, fontFamily: string | undefined): Plugin<'scatter'> {
-  const boxes = new WeakMap<Chart, Caption>();
+const captions = new WeakMap<Chart, Caption>();
+
+/**
+ * Draws the moving layers again on the overlay of a chart whose axes have not changed (the
+ * LayerState now holds the next snapshot, or the cursor moved). Without an overlay, the chart is
+ * redrawn whole.
+ */
+export function repaintLayers(chart: Chart<'scatter'>, state: LayerState): void {
+  const ctx = state.overlay;
+  if (!ctx) {
+    chart.draw();
+    return;
+  }
+  const canvas = ctx.canvas;
+  // Chart.js sizes its canvas to the container times the pixel ratio; the overlay follows.
+  if (canvas.width !== chart.canvas.width || canvas.height !== chart.canvas.height) {
+    canvas.width = chart.canvas.width;
+    canvas.height = chart.canvas.height;
+  }
+  const ratio = chart.currentDevicePixelRatio;
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  const plot = plotOf(chart, ctx);
+  drawHeatmap(plot, state);
+  drawSeries(plot, state);
+  drawArrows(plot, state);
+  drawCursor(plot, state);
+  captions.get(chart)?.paint(ctx);
+}
+
+/** Everything above, drawn into the chart (files) or onto the overlay after each chart draw (screen). */
+export function layersPlugin(state: LayerState, fontFamily: string | undefined): Plugin<'scatter'> {
   return {
-    id: 'ganlabCaption',
+    id: 'ganlabLayers',
     start(chart) {
       const box = new Caption(chart, state, fontFamily);
-      boxes.set(chart, box);
+      captions.set(chart, box);
       layouts.addBox(chart, box);
     },
     stop(chart) {
-      const box = boxes.get(chart);
+      const box = captions.get(chart);
       if (box) layouts.removeBox(chart, box);
-      boxes.delete(chart);
+      captions.delete(chart);
+    },
+    beforeDatasetsDraw(chart) {
+      if (state.overlay) return;
+      const plot = plotOf(chart);
+      drawHeatmap(plot, state);
+      drawSeries(plot, state);
+    },
+    afterDatasetsDraw(chart) {
+      if (state.overlay) return;
+      const plot = plotOf(chart);
+      drawArrows(plot, state);
+      drawCursor(plot, state);
+    },
+    afterDraw(chart) {
+      if (state.overlay) repaintLayers(chart, state);
     },
   };
 }
