@@ -14,7 +14,7 @@ import {
   type Projection,
 } from '../../shared/figures/build.js';
 import { sharedBounds } from '../../shared/figures/bounds.js';
-import { FigureModelSchema, STEP_FIGURES, type Bounds, type FigureKind, type FigureModel, type Layers, type PhaseChoice } from '../../shared/figures/model.js';
+import { FigureModelSchema, STEP_FIGURES, type Bounds, type FigureKind, type FigureModel, type FigureModelInput, type Layers, type PhaseChoice } from '../../shared/figures/model.js';
 import { balanceValues } from '../engine/losses.js';
 import { PHASES, type NamedArray } from '../engine/records.js';
 import type { RunRow, RunStore } from '../store/index.js';
@@ -103,23 +103,27 @@ function runCentroids(store: RunStore, run: RunRow, upTo = Number.POSITIVE_INFIN
   });
 }
 
-/** A step figure at one snapshot, with the axes fitted to it. */
-function stepFigure(store: RunStore, run: RunRow, req: FigureRequest, step: number, centroids?: CentroidStep[]): FigureModel {
+/** A step figure at one snapshot, with the axes fitted to it (not yet validated: see stepFigure). */
+function stepFigureInput(store: RunStore, run: RunRow, req: FigureRequest, step: number, centroids?: CentroidStep[]): FigureModelInput {
   switch (req.figure) {
     case 'features': {
       const names = [...PHASES.flatMap((p) => [`features.real.${p}`, `features.fake.${p}`]), 'centroids'];
-      return FigureModelSchema.parse(featuresFigure(step, arraysAt(store, run, step, names), req.phase ?? 'after-g', runProjection(store, run)));
+      return featuresFigure(step, arraysAt(store, run, step, names), req.phase ?? 'after-g', runProjection(store, run));
     }
     case 'centroids':
-      return FigureModelSchema.parse(centroidsFigure(centroids ?? runCentroids(store, run, step), step, runProjection(store, run)));
+      return centroidsFigure(centroids ?? runCentroids(store, run, step), step, runProjection(store, run));
     case 'samples':
     case 'heatmap':
     case 'manifold':
-      return FigureModelSchema.parse(samplesFigure(step, arraysAt(store, run, step), req.layers ?? {}, req.figure));
+      return samplesFigure(step, arraysAt(store, run, step), req.layers ?? {}, req.figure);
     case 'losses':
     case 'metrics':
       throw new Error(`${req.figure} spans the run; it has no step figure`);
   }
+}
+
+function stepFigure(store: RunStore, run: RunRow, req: FigureRequest, step: number): FigureModel {
+  return FigureModelSchema.parse(stepFigureInput(store, run, req, step));
 }
 
 const runAxes = new Map<string, Bounds | undefined>();
@@ -137,7 +141,8 @@ function runBounds(store: RunStore, run: RunRow, req: FigureRequest): Bounds | u
   const key = JSON.stringify([store.file, run.id, run.createdAt, steps.length, req.figure, req.phase ?? 'after-g', !!layers.heatmap, !!layers.manifold, !!layers.arrows]);
   if (runAxes.has(key)) return runAxes.get(key);
   const centroids = req.figure === 'centroids' ? runCentroids(store, run) : undefined;
-  const bounds = sharedBounds(steps.map((step) => stepFigure(store, run, req, step, centroids?.filter((c) => c.step <= step))));
+  // Models only measured, not sent: no need to validate a few hundred of them.
+  const bounds = sharedBounds(steps.map((step) => stepFigureInput(store, run, req, step, centroids?.filter((c) => c.step <= step))));
   if (runAxes.size >= RUN_AXES_KEPT) runAxes.delete(runAxes.keys().next().value!);
   runAxes.set(key, bounds);
   return bounds;
