@@ -183,7 +183,7 @@ function writeSection(r: {
     '| first measured (no cache, Chart.js updates) | 20 ms | 44 ms (p95) |',
     '| cache, one flush, cursor-only repaint, same-shape data swap | 10–15 ms | 25–31 ms |',
     '| step figures\' points, lines, markers and subtitle drawn as layers; run-wide axes; repaint = chart.draw() | 6–7 ms | 15–19 ms |',
-    '| moving layers on an overlay canvas; repaint = the overlay only | 3.5–4 ms | 6–7 ms |',
+    '| moving layers on an overlay canvas; repaint = the overlay only | 3.5–4.9 ms | 6–10 ms (first pass up to 14 ms) |',
     '| (tried) point sprites via drawImage instead of paths | 11 ms | 18 ms, reverted |',
     '| (tried) one path per circle series instead of one per point | no change | reverted (loses the overlap shading) |',
     '',
