@@ -13,7 +13,8 @@ import { ExportStyleSchema, type ExportStyle } from '../src/shared/contract.js';
 import { FIGURES, type FigureKind, type FigureModel } from '../src/shared/figures/model.js';
 import { modelCsv, modelJson, toCsv } from '../src/main/figures/data.js';
 import { FIGURE_FONT as EXPORT_FONT } from '../src/shared/figures/model.js';
-import { exportFigure, exportFigureBatch, withSharedAxes } from '../src/main/service/figure-export.js';
+import { exportFigure, exportFigureBatch } from '../src/main/service/figure-export.js';
+import { sharedBounds } from '../src/shared/figures/bounds.js';
 import { figureModel, type FigureRequest } from '../src/main/service/figures.js';
 import { UserError } from '../src/main/service/runs.js';
 import { openStore, type RunRow, type RunStore } from '../src/main/store/index.js';
@@ -242,7 +243,8 @@ describe('shared axes across steps', () => {
     const steps = store.snapshotSteps(article.id);
     for (const figure of ['features', 'centroids', 'samples'] as const) {
       const models = steps.map((step) => figureModel(store, article, { figure, step }));
-      const shared = withSharedAxes(models);
+      // As a GIF's frames are made: every step on the run's axes.
+      const shared = steps.map((step) => figureModel(store, article, { figure, step, axes: 'run' }));
       const b = shared[0]!.bounds!;
       expect(shared.every((m) => JSON.stringify(m.bounds) === JSON.stringify(b))).toBe(true);
       for (const m of models) {
@@ -275,7 +277,7 @@ describe('one set of axes for a run, on screen too', () => {
     for (const req of [{ figure: 'features', phase: 'overlay-g' }, { figure: 'centroids' }, { figure: 'samples', layers: ALL_LAYERS }] as const) {
       const perStep = steps.map((step) => figureModel(store, article, { ...req, step }));
       const perRun = steps.map((step) => figureModel(store, article, { ...req, step, axes: 'run' }));
-      const gif = withSharedAxes(perStep)[0]!.bounds!;
+      const gif = sharedBounds(perStep)!;
       for (const [i, m] of perRun.entries()) {
         expect(m.bounds).toEqual(gif);
         // The same picture otherwise.

@@ -6,7 +6,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ExportStyle } from '../../shared/contract.js';
-import { sharedBounds } from '../../shared/figures/bounds.js';
 import { ANIMATED_FIGURES, type FigureModel } from '../../shared/figures/model.js';
 import { modelCsv, modelJson } from '../figures/data.js';
 import { figureRenderer, renderGif, type FigureRenderer } from '../figures/render.js';
@@ -78,20 +77,18 @@ export function encode(model: FigureModel, format: Exclude<ExportFormat, 'gif'>,
   }
 }
 
-/** The figure at every snapshot step, for a GIF or a folder of files; only step figures have steps. */
+/**
+ * The figure at every snapshot step, for a GIF or a folder of files, on the run's one set of axes
+ * (as Replay shows it) so the picture does not jump from frame to frame; only step figures have
+ * steps.
+ */
 function stepModels(store: RunStore, run: RunRow, req: FigureRequest, refusal: string): FigureModel[] {
   if (!ANIMATED_FIGURES.includes(req.figure)) {
     throw new UserError(`${req.figure} ${refusal}: it spans the whole run, not one snapshot step (only ${ANIMATED_FIGURES.join(', ')} do)`);
   }
   const steps = store.snapshotSteps(run.id);
   if (steps.length === 0) throw new UserError(`run ${run.id} has no snapshots yet`);
-  return withSharedAxes(steps.map((step) => figureModel(store, run, { ...req, step, nearest: false })));
-}
-
-/** The frames with one set of axes (see sharedBounds). */
-export function withSharedAxes(models: FigureModel[]): FigureModel[] {
-  const shared = sharedBounds(models);
-  return shared ? models.map((m) => ({ ...m, bounds: shared })) : models;
+  return steps.map((step) => figureModel(store, run, { ...req, step, nearest: false, axes: 'run' }));
 }
 
 function fileStem(run: RunRow, req: FigureRequest, step: number | undefined): string {

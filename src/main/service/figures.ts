@@ -14,7 +14,7 @@ import {
   type Projection,
 } from '../../shared/figures/build.js';
 import { sharedBounds } from '../../shared/figures/bounds.js';
-import { FigureModelSchema, STEP_FIGURES, type Bounds, type FigureKind, type FigureModel, type FigureModelInput, type Layers, type PhaseChoice } from '../../shared/figures/model.js';
+import { FigureModelSchema, type Bounds, type FigureKind, type FigureModel, type FigureModelInput, type Layers, type PhaseChoice } from '../../shared/figures/model.js';
 import { balanceValues } from '../engine/losses.js';
 import { PHASES, type NamedArray } from '../engine/records.js';
 import type { RunRow, RunStore } from '../store/index.js';
@@ -54,7 +54,25 @@ function arraysAt(store: RunStore, run: RunRow, step: number, names?: string[]):
   return new Map((snap?.arrays ?? []).map((a) => [a.name, a]));
 }
 
-const projections = new Map<string, Projection | undefined>();
+/**
+ * Values worked out from every snapshot of a run (its projection, its centroids, its shared
+ * axes), kept until the run has more snapshots; the least recently made go first.
+ */
+class PerRun<T> {
+  private readonly kept = new Map<string, T>();
+  constructor(private readonly limit = 200) {}
+
+  get(store: RunStore, run: RunRow, what: string, make: () => T): T {
+    const key = JSON.stringify([store.file, run.id, run.createdAt, store.snapshotSteps(run.id).length, what]);
+    if (this.kept.has(key)) return this.kept.get(key) as T;
+    const value = make();
+    if (this.kept.size >= this.limit) this.kept.delete(this.kept.keys().next().value!);
+    this.kept.set(key, value);
+    return value;
+  }
+}
+
+const projections = new PerRun<Projection | undefined>();
 /** Rows per set and snapshot that go into the PCA fit: enough for the axes, cheap for 1000 snapshots. */
 const PCA_ROWS = 64;
 
@@ -66,96 +84,86 @@ const PCA_ROWS = 64;
 export function runProjection(store: RunStore, run: RunRow): Projection | undefined {
   const width = runConfig(run).discriminator.featureWidth;
   if (width <= 2) return undefined;
-  const steps = store.snapshotSteps(run.id);
-  const key = `${store.file}#${run.id}#${run.createdAt}#${steps.length}`;
-  if (projections.has(key)) return projections.get(key);
-  const rows: number[][] = [];
-  for (const step of steps) {
-    const arrays = arraysAt(store, run, step, ['features.real.after-g', 'features.fake.after-g']);
-    for (const a of arrays.values()) {
-      const n = a.shape[0] ?? 0;
-      const every = Math.max(1, Math.floor(n / PCA_ROWS));
-      for (let i = 0; i < n; i += every) {
-        const row = Array.from(a.data.subarray(i * width, (i + 1) * width));
-        if (row.every(Number.isFinite)) rows.push(row);
+  return projections.get(store, run, 'pca', () => {
+    const rows: number[][] = [];
+    for (const step of store.snapshotSteps(run.id)) {
+      const arrays = arraysAt(store, run, step, ['features.real.after-g', 'features.fake.after-g']);
+      for (const a of arrays.values()) {
+        const n = a.shape[0] ?? 0;
+        const every = Math.max(1, Math.floor(n / PCA_ROWS));
+        for (let i = 0; i < n; i += every) {
+          const row = Array.from(a.data.subarray(i * width, (i + 1) * width));
+          if (row.every(Number.isFinite)) rows.push(row);
+        }
       }
     }
-  }
-  let projection: Projection | undefined;
-  if (rows.length > width) {
+    if (rows.length <= width) return undefined;
     const pca = new PCA(rows, { center: true, scale: false });
     const loadings = pca.getLoadings().to2DArray();
     const explained = pca.getExplainedVariance();
-    const mean = rows[0]!.map((_, j) => rows.reduce((s, r) => s + r[j]!, 0) / rows.length);
-    projection = { mean, axes: [loadings[0]!, loadings[1]!], explained: [explained[0] ?? 0, explained[1] ?? 0] };
-  }
-  projections.set(key, projection);
-  return projection;
-}
-
-/** Every snapshot's centroids, read once (the centroids figure draws their paths). */
-function runCentroids(store: RunStore, run: RunRow, upTo = Number.POSITIVE_INFINITY): CentroidStep[] {
-  const steps = store.snapshotSteps(run.id).filter((s) => s <= upTo);
-  return steps.map((step) => {
-    const centroids = arraysAt(store, run, step, ['centroids']).get('centroids');
-    if (!centroids) throw new UserError(`run ${run.id} step ${step} lacks centroids`);
-    return { step, centroids };
+    const mean = rows[0]!.map((_, j) => rows.reduce((sum, r) => sum + r[j]!, 0) / rows.length);
+    return { mean, axes: [loadings[0]!, loadings[1]!], explained: [explained[0] ?? 0, explained[1] ?? 0] };
   });
 }
 
-/** A step figure at one snapshot, with the axes fitted to it (not yet validated: see stepFigure). */
-function stepFigureInput(store: RunStore, run: RunRow, req: FigureRequest, step: number, centroids?: CentroidStep[]): FigureModelInput {
-  switch (req.figure) {
+const centroidPaths = new PerRun<Array<{ step: number; centroids: NamedArray | undefined }>>(20);
+
+/**
+ * Every snapshot's centroids up to `upTo`: the centroids figure draws their paths. Read once per
+ * run, not once per step shown (a replay or a GIF asks for every step).
+ */
+function runCentroids(store: RunStore, run: RunRow, upTo: number): CentroidStep[] {
+  const all = centroidPaths.get(store, run, 'centroids', () => store.snapshotSteps(run.id).map((step) => ({ step, centroids: arraysAt(store, run, step, ['centroids']).get('centroids') })));
+  return all
+    .filter((c) => c.step <= upTo)
+    .map(({ step, centroids }) => {
+      if (!centroids) throw new UserError(`run ${run.id} step ${step} lacks centroids`);
+      return { step, centroids };
+    });
+}
+
+type StepFigure = Exclude<FigureKind, 'losses' | 'metrics'>;
+
+/** A step figure at one snapshot, with the axes fitted to it (not yet validated). */
+function stepFigure(store: RunStore, run: RunRow, figure: StepFigure, req: FigureRequest, step: number): FigureModelInput {
+  switch (figure) {
     case 'features': {
       const names = [...PHASES.flatMap((p) => [`features.real.${p}`, `features.fake.${p}`]), 'centroids'];
       return featuresFigure(step, arraysAt(store, run, step, names), req.phase ?? 'after-g', runProjection(store, run));
     }
     case 'centroids':
-      return centroidsFigure(centroids ?? runCentroids(store, run, step), step, runProjection(store, run));
+      return centroidsFigure(runCentroids(store, run, step), step, runProjection(store, run));
     case 'samples':
     case 'heatmap':
     case 'manifold':
-      return samplesFigure(step, arraysAt(store, run, step), req.layers ?? {}, req.figure);
-    case 'losses':
-    case 'metrics':
-      throw new Error(`${req.figure} spans the run; it has no step figure`);
+      return samplesFigure(step, arraysAt(store, run, step), req.layers ?? {}, figure);
   }
 }
 
-function stepFigure(store: RunStore, run: RunRow, req: FigureRequest, step: number): FigureModel {
-  return FigureModelSchema.parse(stepFigureInput(store, run, req, step));
-}
-
-const runAxes = new Map<string, Bounds | undefined>();
-/** Runs whose shared axes are kept (each entry is four numbers per figure and option set). */
-const RUN_AXES_KEPT = 200;
+const runAxes = new PerRun<Bounds | undefined>();
 
 /**
  * One set of axes for a step figure over the whole run: the union of every snapshot's (see
  * sharedBounds), as a GIF of the figure has. Cached per run, figure, options and number of
  * snapshots; a run with new snapshots is measured again.
  */
-function runBounds(store: RunStore, run: RunRow, req: FigureRequest): Bounds | undefined {
-  const steps = store.snapshotSteps(run.id);
+function runBounds(store: RunStore, run: RunRow, figure: StepFigure, req: FigureRequest): Bounds | undefined {
   const layers = req.layers ?? {};
-  const key = JSON.stringify([store.file, run.id, run.createdAt, steps.length, req.figure, req.phase ?? 'after-g', !!layers.heatmap, !!layers.manifold, !!layers.arrows]);
-  if (runAxes.has(key)) return runAxes.get(key);
-  const centroids = req.figure === 'centroids' ? runCentroids(store, run) : undefined;
-  // Models only measured, not sent: no need to validate a few hundred of them.
-  const bounds = sharedBounds(steps.map((step) => stepFigureInput(store, run, req, step, centroids?.filter((c) => c.step <= step))));
-  if (runAxes.size >= RUN_AXES_KEPT) runAxes.delete(runAxes.keys().next().value!);
-  runAxes.set(key, bounds);
-  return bounds;
+  const what = JSON.stringify([figure, req.phase ?? 'after-g', !!layers.heatmap, !!layers.manifold, !!layers.arrows]);
+  // The models are only measured, not sent: no need to validate a few hundred of them.
+  return runAxes.get(store, run, what, () => sharedBounds(store.snapshotSteps(run.id).map((step) => stepFigure(store, run, figure, req, step))));
+}
+
+/** A step figure at the step asked for (or the nearest), on its own axes or the run's. */
+function stepModel(store: RunStore, run: RunRow, figure: StepFigure, req: FigureRequest): FigureModel {
+  const model = FigureModelSchema.parse(stepFigure(store, run, figure, req, resolveStep(store, run, req.step, req.nearest)));
+  const bounds = req.axes === 'run' ? runBounds(store, run, figure, req) : undefined;
+  return bounds ? { ...model, bounds } : model;
 }
 
 /** The model of one of a run's figures. */
 export function figureModel(store: RunStore, run: RunRow, req: FigureRequest): FigureModel {
   const config = runConfig(run);
-  if (STEP_FIGURES.includes(req.figure)) {
-    const model = stepFigure(store, run, req, resolveStep(store, run, req.step, req.nearest));
-    const bounds = req.axes === 'run' ? runBounds(store, run, req) : undefined;
-    return bounds ? { ...model, bounds } : model;
-  }
   switch (req.figure) {
     case 'losses': {
       const series = store.lossSeries(run.id);
@@ -169,7 +177,11 @@ export function figureModel(store: RunStore, run: RunRow, req: FigureRequest): F
     }
     case 'metrics':
       return FigureModelSchema.parse(metricsFigure(store.metricSeries(run.id), { ...(req.step !== undefined ? { cursor: req.step } : {}), logScale: req.logScale ?? false }));
-    default:
-      throw new Error(`${req.figure} is a step figure`);
+    case 'samples':
+    case 'heatmap':
+    case 'manifold':
+    case 'features':
+    case 'centroids':
+      return stepModel(store, run, req.figure, req);
   }
 }

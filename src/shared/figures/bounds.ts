@@ -1,7 +1,8 @@
 /**
  * Axis ranges worked out from what a figure plots. A figure whose samples are scatter points
  * carries its ranges (the points are drawn by a layer, not by Chart.js, which would otherwise fit
- * its axes to them), and a GIF's frames share one set (figure-export's withSharedAxes).
+ * its axes to them), and a run's frames can share one set (figures.model with axes 'run', which
+ * Replay and every GIF use).
  */
 import type { Bounds, Point } from './model.js';
 

@@ -2,20 +2,11 @@
  * Chart.js with only the pieces the app draws (tree-shaken), animation off everywhere, and the
  * theme's colours read from the CSS variables in styles/app.css.
  */
-import {
-  Chart,
-  Legend,
-  LinearScale,
-  LineController,
-  LineElement,
-  LogarithmicScale,
-  PointElement,
-  ScatterController,
-  Title,
-  Tooltip,
-} from 'chart.js';
+import { Chart } from 'chart.js';
+import { CHART_COMPONENTS } from '../../../shared/figures/chart-config.js';
 
-Chart.register(LineController, ScatterController, LinearScale, LogarithmicScale, PointElement, LineElement, Legend, Tooltip, Title);
+// The same pieces the figures register: every chart in the app is a scatter chart.
+Chart.register(...CHART_COMPONENTS);
 Chart.defaults.animation = false;
 Chart.defaults.font.family = getComputedStyle(document.documentElement).getPropertyValue('--font').trim() || 'system-ui, sans-serif';
 Chart.defaults.font.size = 12;
