@@ -1,14 +1,14 @@
 /** `gan-lab train` and `gan-lab resume`: training from a terminal, with progress and Ctrl-C. */
-import cliProgress from 'cli-progress';
 import type { RunConfig } from '../../shared/config.js';
 import { resolveRunConfig } from '../../shared/validate.js';
 import type { BackendChoice } from '../engine/backend.js';
 import type { EngineChoice } from '../engine/trainer.js';
 import type { RunStore } from '../store/index.js';
 import { createRun } from '../service/runs.js';
-import { trainRun, type Progress, type TrainSummary } from '../service/training.js';
+import { trainRun, type TrainSummary } from '../service/training.js';
 import { readConfigFile, readPointsCsv } from './args.js';
 import { printJson, printSummary } from './output.js';
+import { progressReporter } from './progress.js';
 
 export interface TrainFlags {
   preset?: string;
@@ -22,39 +22,6 @@ export interface TrainFlags {
   backend?: BackendChoice;
   engine?: EngineChoice;
   json?: boolean;
-}
-
-/** Shows a progress bar on a terminal; stays silent when piped or asked for JSON. */
-function progressReporter(enabled: boolean) {
-  if (!enabled) return { update: (_p: Progress) => {}, stop: () => {} };
-  const bar = new cliProgress.SingleBar(
-    {
-      format: 'training |{bar}| {percentage}% | it {value}/{total} | {rate} it/s | ETA {eta_formatted}',
-      hideCursor: true,
-      etaBuffer: 50,
-      stream: process.stderr,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  let started = false;
-  let stopped = false;
-  return {
-    update(p: Progress) {
-      if (stopped) return;
-      const rate = p.msPerIteration > 0 ? (1000 / p.msPerIteration).toFixed(1) : '-';
-      if (!started) {
-        bar.start(p.iterationsPlanned, p.iterationsDone, { rate });
-        started = true;
-      } else {
-        bar.setTotal(p.iterationsPlanned);
-        bar.update(p.iterationsDone, { rate });
-      }
-    },
-    stop: () => {
-      if (started && !stopped) bar.stop();
-      stopped = true;
-    },
-  };
 }
 
 /** The first Ctrl-C (or SIGTERM) stops after the current iteration and keeps a checkpoint. */
@@ -78,7 +45,7 @@ function stopOnSignals(quiet: boolean, beforeNotice: () => void) {
 }
 
 export async function runTraining(store: RunStore, runId: number, until: number | undefined, flags: { json?: boolean; backend?: BackendChoice; engine?: EngineChoice }): Promise<TrainSummary> {
-  const progress = progressReporter(!flags.json && process.stderr.isTTY === true);
+  const progress = progressReporter(!flags.json && process.stderr.isTTY === true ? process.stderr : null);
   const signals = stopOnSignals(Boolean(flags.json), progress.stop);
   try {
     const summary = await trainRun(store, runId, {
