@@ -20,7 +20,7 @@ import { exportCommand, type ExportFlags } from './export.js';
 import { printJson, printRun, printRunsTable, runJson } from './output.js';
 import { serveCommand, startCommand } from './serve.js';
 import { sweepCommand } from './sweep.js';
-import { configFromFlags, runTraining, trainCommand, type TrainFlags } from './train.js';
+import { configFromFlags, EXIT_CODES_HELP, exitFor, ExitWith, runTraining, trainCommand, type TrainFlags } from './train.js';
 
 interface CommonFlags {
   db?: string;
@@ -71,16 +71,18 @@ export function buildProgram(): Command {
         await sweepCommand(flags.db ?? defaultDbPath(), configFromFlags(flags), flags.seeds, flags);
         return;
       }
-      await withStore(flags, (store) => trainCommand(store, flags));
-    });
+      exitFor(await withStore(flags, (store) => trainCommand(store, flags)));
+    })
+    .addHelpText('after', EXIT_CODES_HELP);
 
   withCommon(program.command('resume').argument('<run>', 'run id or name').description('continue a stopped or interrupted run from its last checkpoint'))
     .option('--until <n>', 'continue to this many iterations (default: the planned total)', positiveInt)
     .addOption(new Option('--backend <name>', 'tfjs backend').choices([...BACKENDS, 'auto']))
     .addOption(new Option('--engine <name>', 'training engine').choices([...ENGINES]))
     .action(async (ref: string, flags: CommonFlags & { until?: number; backend?: TrainFlags['backend']; engine?: TrainFlags['engine'] }) => {
-      await withStore(flags, (store) => runTraining(store, requireRun(store, ref).id, flags.until, flags));
-    });
+      exitFor(await withStore(flags, (store) => runTraining(store, requireRun(store, ref).id, flags.until, flags)));
+    })
+    .addHelpText('after', EXIT_CODES_HELP);
 
   withCommon(program.command('runs').description('list runs, newest first')).action((flags: CommonFlags) =>
     withStore(flags, (store) => {
@@ -157,6 +159,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode; // commander has already printed its one line
+    if (err instanceof ExitWith) return err.code; // the command has already printed its result
     if (isUserFacing(err)) {
       process.stderr.write(`gan-lab: ${err.message}\n`);
       return 1;

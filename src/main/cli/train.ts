@@ -66,6 +66,33 @@ export async function runTraining(store: RunStore, runId: number, until: number 
   }
 }
 
+/** What `gan-lab` exits with; `train` and `resume` end non-zero for a run that diverged. */
+export const EXIT_CODES_HELP = `
+Exit codes:
+  0    done (the run finished, or was stopped by Ctrl-C with a checkpoint kept)
+  1    bad input: an unknown run, an invalid configuration or flag
+  3    the run diverged: its reason is printed and stored as the run's error
+  70   internal error
+  130  aborted by a second Ctrl-C`;
+export const EXIT_DIVERGED = 3;
+
+/** The command printed its result, and must still end with a non-zero exit code. */
+export class ExitWith extends Error {
+  override name = 'ExitWith';
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Ends a training command by how its run ended: a diverged run is a failure to a script. */
+export function exitFor(summary: TrainSummary): TrainSummary {
+  if (summary.status === 'diverged') throw new ExitWith(EXIT_DIVERGED, summary.error ?? `run ${summary.runId} diverged`);
+  return summary;
+}
+
 /** The configuration a `train` command line describes: preset, then file, then --set, then flags. */
 export function configFromFlags(flags: TrainFlags): RunConfig {
   const file = flags.config ? readConfigFile(flags.config) : undefined;

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../../shared/config.js';
 import { decodeState, encodeState, type TrainerState } from './checkpoint.js';
 import { makeDataset, type Dataset } from './datasets.js';
+import { dataReach, divergedAt, lossDivergence, sampleDivergence, weightDivergence, type DataReach } from './divergence.js';
 import { discriminatorLoss, generatorLoss } from './losses.js';
 import { FusedGan, fusedSupport } from './fused/index.js';
 import { simdAvailable } from './fused/simd.js';
@@ -42,7 +43,10 @@ export interface IterationResult {
   losses?: LossRecord;
   snapshot?: SnapshotRecord;
   checkpoint?: CheckpointRecord;
-  /** Set when a loss became NaN or infinite: the run ends here, this iteration unrecorded. */
+  /**
+   * Set when this iteration crossed the divergence rule (engine/divergence.ts): the run ends
+   * here, this iteration unrecorded, so the last snapshot and checkpoint kept are good ones.
+   */
   diverged?: string;
   dLoss: number;
   gLoss: number;
@@ -56,6 +60,8 @@ export class Trainer {
   private readonly optD: Optimizer;
   private rng: Rng;
   private readonly recorder: Recorder;
+  /** The real data's centre and spread, which generated samples are held to (divergence.ts). */
+  private readonly reach: DataReach;
   private readonly train: ForwardMode;
   /** Index of the next iteration to run (= iterations completed). */
   iteration = 0;
@@ -87,6 +93,7 @@ export class Trainer {
     this.rng = streams.train;
     this.train = { training: true, dropoutSeed: () => this.rng.int31() };
     this.recorder = new Recorder(config, this.dataset, streams.evaluation, this.generator, this.discriminator);
+    this.reach = dataReach(this.recorder.real);
     if (saved) {
       try {
         this.restore(saved);
@@ -240,17 +247,25 @@ export class Trainer {
     const rec = this.config.recording;
     const { d, g } = steps(snapshotDue);
     const result: IterationResult = { iteration: it, dLoss: d, gLoss: g };
-    if (!Number.isFinite(d) || !Number.isFinite(g)) {
+    const checkpointDue = (it + 1) % rec.checkpointEvery === 0 || it + 1 === this.plannedIterations;
+    // Losses every iteration; weights and samples where they are read anyway (snapshot, checkpoint).
+    let diverged = lossDivergence(this.config.loss.kind, d, g);
+    let snapshot: SnapshotRecord | undefined;
+    if (!diverged && snapshotDue) {
+      snapshot = this.recorder.finishSnapshot();
+      diverged = sampleDivergence(snapshot.arrays.find((a) => a.name === 'fake')!.data, this.reach) ?? this.weightDivergence();
+    } else if (!diverged && checkpointDue) {
+      diverged = this.weightDivergence();
+    }
+    if (diverged) {
       this.recorder.abandonSnapshot();
-      result.diverged = `${!Number.isFinite(d) ? `D loss is ${d}` : `G loss is ${g}`} at iteration ${it}`;
+      result.diverged = divergedAt(it, diverged);
       return result;
     }
-    if (snapshotDue) result.snapshot = this.recorder.finishSnapshot();
+    if (snapshot) result.snapshot = snapshot;
     if (it % rec.lossEvery === 0) result.losses = { iteration: it, dLoss: d, gLoss: g };
     this.iteration = it + 1;
-    if (this.iteration % rec.checkpointEvery === 0 || this.iteration === this.plannedIterations) {
-      result.checkpoint = this.checkpoint();
-    }
+    if (checkpointDue) result.checkpoint = this.checkpoint();
     return result;
   }
 
@@ -288,6 +303,13 @@ export class Trainer {
     const g = gLoss!.dataSync()[0]!;
     tf.dispose([dLoss!, gLoss!]);
     return { d, g };
+  }
+
+  /** Why the networks' trainable weights end the run (divergence.ts), or undefined. */
+  private weightDivergence(): string | undefined {
+    this.pullFromFused();
+    const trainable = [...this.generator.trainable, ...this.discriminator.trainable];
+    return weightDivergence(trainable.map((v) => [v.name, v.dataSync() as Float32Array] as const));
   }
 
   /** The whole state after the iterations completed so far. */
