@@ -182,7 +182,7 @@ describe('recording', () => {
     });
 
     it('metrics for a curve set: exactly onCurveFraction, xCoverage, slicedWasserstein, mmd2, all finite', () => {
-      expect(Object.keys(snap.metrics).sort()).toEqual(['claim.centroidGapAfterG', 'claim.centroidGapBeforeG', 'claim.dOutFake', 'claim.dOutReal', 'claim.realShiftAcrossG', 'mmd2', 'onCurveFraction', 'slicedWasserstein', 'xCoverage']);
+      expect(Object.keys(snap.metrics).sort()).toEqual(['claim.centroidGapAfterG', 'claim.centroidGapBeforeG', 'claim.dOutFake', 'claim.dOutReal', 'claim.featureSpread', 'claim.realShiftAcrossG', 'mmd2', 'onCurveFraction', 'slicedWasserstein', 'xCoverage']);
       for (const v of Object.values(snap.metrics)) expect(Number.isFinite(v)).toBe(true);
       expect(snap.metrics.onCurveFraction).toBeGreaterThanOrEqual(0);
       expect(snap.metrics.onCurveFraction).toBeLessThanOrEqual(1);
@@ -191,7 +191,7 @@ describe('recording', () => {
 
   it('metrics for a mixture set (ring) add highQualityFraction, modesCaptured and reverseKL; D\'s outputs are strictly in (0, 1)', () => {
     const snap = runAll(tiny(['dataset={"kind":"ring"}']), 1)[0]!.snapshot!;
-    expect(Object.keys(snap.metrics).sort()).toEqual(['claim.centroidGapAfterG', 'claim.centroidGapBeforeG', 'claim.dOutFake', 'claim.dOutReal', 'claim.realShiftAcrossG', 'highQualityFraction', 'mmd2', 'modesCaptured', 'reverseKL', 'slicedWasserstein']);
+    expect(Object.keys(snap.metrics).sort()).toEqual(['claim.centroidGapAfterG', 'claim.centroidGapBeforeG', 'claim.dOutFake', 'claim.dOutReal', 'claim.featureSpread', 'claim.modeCount', 'claim.realShiftAcrossG', 'highQualityFraction', 'mmd2', 'modesCaptured', 'reverseKL', 'slicedWasserstein']);
     for (const v of Object.values(snap.metrics)) expect(Number.isFinite(v)).toBe(true);
     expect(Number.isInteger(snap.metrics.modesCaptured)).toBe(true);
     expect(snap.metrics.modesCaptured).toBeLessThanOrEqual(8);
@@ -202,7 +202,7 @@ describe('recording', () => {
 
   it('metrics for two curves add the balance', () => {
     const snap = runAll(tiny(['dataset={"kind":"two-curves"}']), 1)[0]!.snapshot!;
-    expect(Object.keys(snap.metrics).sort()).toEqual(['balance', 'claim.centroidGapAfterG', 'claim.centroidGapBeforeG', 'claim.dOutFake', 'claim.dOutReal', 'claim.realShiftAcrossG', 'mmd2', 'onCurveFraction', 'slicedWasserstein', 'xCoverage']);
+    expect(Object.keys(snap.metrics).sort()).toEqual(['balance', 'claim.centroidGapAfterG', 'claim.centroidGapBeforeG', 'claim.dOutFake', 'claim.dOutReal', 'claim.featureSpread', 'claim.realShiftAcrossG', 'mmd2', 'onCurveFraction', 'slicedWasserstein', 'xCoverage']);
   });
 
   describe('what moves between phases (D with dropout and batch norm: recorded in inference mode)', () => {

@@ -148,7 +148,7 @@ describe('training service', () => {
       }
     }
     for (const name of ['real', 'fake', 'centroids', 'heatmap', 'heatmapBounds', 'manifold', 'arrows']) expect(names).toContain(name);
-    expect(Object.keys(store.snapshot(run.id, 50)!.metrics).sort()).toEqual(['claim.centroidGapAfterG', 'claim.centroidGapBeforeG', 'claim.dOutFake', 'claim.dOutReal', 'claim.realShiftAcrossG', 'mmd2', 'onCurveFraction', 'slicedWasserstein', 'xCoverage']);
+    expect(Object.keys(store.snapshot(run.id, 50)!.metrics).sort()).toEqual(['claim.centroidGapAfterG', 'claim.centroidGapBeforeG', 'claim.dOutFake', 'claim.dOutReal', 'claim.featureSpread', 'claim.realShiftAcrossG', 'mmd2', 'onCurveFraction', 'slicedWasserstein', 'xCoverage']);
     expect(store.getRun(run.id)!.backend).toBe(summary.backend);
     expect(['tensorflow', 'wasm', 'cpu', 'fused-js', 'fused-simd']).toContain(summary.backend);
     store.close();

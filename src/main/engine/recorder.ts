@@ -164,7 +164,10 @@ export class Recorder {
       fake: metricFake.subarray(0, METRIC_SAMPLES * 2),
       directions: this.directions,
     });
-    if (this.dataset.mixture) Object.assign(metrics, mixtureMetrics(this.dataset.mixture, metricFake));
+    if (this.dataset.mixture) {
+      Object.assign(metrics, mixtureMetrics(this.dataset.mixture, metricFake));
+      metrics[CLAIM_MEASURES.modeCount] = this.dataset.mixture.modes.length;
+    }
     Object.assign(metrics, claimMeasures(p.arrays, p.centroids, w));
     return { iteration: p.iteration, arrays: p.arrays, metrics };
   }
@@ -180,7 +183,9 @@ const mean = (a: Float32Array) => a.reduce((s, v) => s + v, 0) / a.length;
 /**
  * The quantities behind the tutorial's claims (shared/claims.ts): how far real features move
  * across the G step (D is unchanged by it, so: not at all), the real-to-generated centroid
- * distance before and after the G step, and D's mean output on real and generated samples.
+ * distance before and after the G step, D's mean output on real and generated samples, and the
+ * real features' spread before the G step (RMS distance from their centroid: the scale against
+ * which a centroid-gap change counts as measurable).
  * centroids: [before-d real, before-d fake, after-d real, after-d fake, after-g real, after-g fake].
  */
 export function claimMeasures(arrays: NamedArray[], centroids: Float32Array[], width: number): Record<string, number> {
@@ -188,8 +193,14 @@ export function claimMeasures(arrays: NamedArray[], centroids: Float32Array[], w
   const realD = get('features.real.after-d');
   const realG = get('features.real.after-g');
   let shift = 0;
-  for (let i = 0; i < realD.length; i += width) shift = Math.max(shift, distance(realD.subarray(i, i + width), realG.subarray(i, i + width)));
+  let squares = 0;
+  for (let i = 0; i < realD.length; i += width) {
+    const row = realD.subarray(i, i + width);
+    shift = Math.max(shift, distance(row, realG.subarray(i, i + width)));
+    squares += distance(row, centroids[2]!) ** 2;
+  }
   return {
+    [CLAIM_MEASURES.featureSpread]: Math.sqrt(squares / (realD.length / width)),
     [CLAIM_MEASURES.realShiftAcrossG]: shift,
     [CLAIM_MEASURES.centroidGapBeforeG]: distance(centroids[2]!, centroids[3]!),
     [CLAIM_MEASURES.centroidGapAfterG]: distance(centroids[4]!, centroids[5]!),
