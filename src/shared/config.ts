@@ -4,6 +4,7 @@
  * No Node, no DOM, no tfjs here.
  */
 import { z } from 'zod';
+import { resolveIntervals } from './recording.js';
 
 export const ACTIVATIONS = ['leakyRelu', 'tanh', 'relu', 'elu', 'sigmoid', 'linear'] as const;
 export const LOSS_KINDS = ['nonSaturating', 'minimax', 'leastSquares', 'hinge', 'wganGp'] as const;
@@ -123,7 +124,18 @@ const DEFAULT_HIDDEN: LayerConfig[] = [
   { units: 16, activation: 'leakyRelu', alpha: 0.2, dropout: 0, batchNorm: false },
 ];
 
-export const RunConfigSchema = z.strictObject({
+/**
+ * How often to record: a whole number of iterations, or 'auto' (shared/recording.ts: about 100
+ * snapshots and 10 000 loss points per run, the tutorial's 1000/10 at the article's full length).
+ * Messages (naming the field, and that 'auto' is allowed) come from config-messages.ts.
+ */
+const interval = (max: number) => z.union([z.literal('auto'), positiveInt(max)]).default('auto');
+
+/**
+ * A configuration as a person (or the New run form) holds it: completed with defaults, but the
+ * recording intervals may still say 'auto'. RunConfigSchema resolves them.
+ */
+export const RunConfigDraftSchema = z.strictObject({
   name: z.string().max(200).optional(),
   dataset: DatasetSchema.default({ kind: 'quadratic', scale: 100, coefficients: { a: 1, b: 0, c: 10 } }),
   noise: z
@@ -172,18 +184,33 @@ export const RunConfigSchema = z.strictObject({
   seed: z.int().min(0).max(2 ** 31 - 1).default(1),
   recording: z
     .strictObject({
-      lossEvery: positiveInt(1_000_000).default(10),
-      snapshotEvery: positiveInt(10_000_000).default(1000),
+      lossEvery: interval(1_000_000),
+      snapshotEvery: interval(10_000_000),
       checkpointEvery: positiveInt(10_000_000).default(1000),
       /** Size of the fixed real batch and of the fixed evaluation noise batch. */
       samples: positiveInt(10_000).default(512),
       heatmapResolution: z.int().min(4).max(200).default(40),
       manifoldResolution: z.int().min(2).max(100).default(20),
     })
-    .default({ lossEvery: 10, snapshotEvery: 1000, checkpointEvery: 1000, samples: 512, heatmapResolution: 40, manifoldResolution: 20 }),
+    .default({ lossEvery: 'auto', snapshotEvery: 'auto', checkpointEvery: 1000, samples: 512, heatmapResolution: 40, manifoldResolution: 20 }),
 });
 
-/** A fully defaulted, validated configuration. */
-export type RunConfig = z.infer<typeof RunConfigSchema>;
-/** What a person may write: every field optional where a default exists. */
+/** A configuration completed with defaults, its recording intervals possibly still 'auto'. */
+export type RunConfigDraft = z.output<typeof RunConfigDraftSchema>;
+
+/** A fully defaulted, validated configuration: every recording interval a number. */
+export type RunConfig = Omit<RunConfigDraft, 'recording'> & {
+  recording: Omit<RunConfigDraft['recording'], 'lossEvery' | 'snapshotEvery'> & { lossEvery: number; snapshotEvery: number };
+};
+
+/**
+ * The configuration schema. 'auto' intervals are resolved here, once, from schedule.iterations:
+ * what is stored, sent to the trainer and shown is the resolved number, so a resumed run (even
+ * past its planned length) keeps the intervals it started with.
+ */
+export const RunConfigSchema = RunConfigDraftSchema.transform(
+  (draft): RunConfig => ({ ...draft, recording: { ...draft.recording, ...resolveIntervals(draft.schedule.iterations, draft.recording) } }),
+);
+
+/** What a person may write: every field optional where a default exists; intervals may be 'auto'. */
 export type RunConfigInput = z.input<typeof RunConfigSchema>;
