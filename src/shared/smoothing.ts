@@ -19,3 +19,6 @@ export function smoothSeries(values: ReadonlyArray<number | null>, weight: numbe
   }
   return out;
 }
+
+/** The one smoothing weight every loss chart opens with: Live, Replay, Compare and their exports. */
+export const DEFAULT_SMOOTHING = 0.6;

@@ -7,6 +7,7 @@
 import { lastPart } from '../claims.js';
 import { smoothSeries } from '../smoothing.js';
 import type { FigureModelInput, Point, Series } from './model.js';
+import { prefersLogScale } from './log-axis.js';
 
 export const RUN_COLORS = ['run0', 'run1', 'run2', 'run3'] as const;
 export type RunColor = (typeof RUN_COLORS)[number];
@@ -84,17 +85,8 @@ export function lossSpread(values: ReadonlyArray<number | null>): number | null 
   return Math.sqrt(last.reduce((a, b) => a + (b - mean) ** 2, 0) / last.length);
 }
 
-/** Which way each quality metric (engine/metrics.ts) improves. */
-export const METRIC_BETTER: Readonly<Record<string, 'lower' | 'higher'>> = {
-  onCurveFraction: 'higher',
-  xCoverage: 'higher',
-  balance: 'lower',
-  highQualityFraction: 'higher',
-  modesCaptured: 'higher',
-  reverseKL: 'lower',
-  slicedWasserstein: 'lower',
-  mmd2: 'lower',
-};
+/** Which way each quality metric improves: metric-info.ts's table, kept under its old name here. */
+export { METRIC_BETTER } from '../metric-info.js';
 
 /** Indexes of the best values; none when fewer than two values are known or all are equal. */
 export function winners(values: ReadonlyArray<number | null | undefined>, better: 'lower' | 'higher'): number[] {
@@ -130,7 +122,7 @@ export interface CompareCurvesOptions {
   axis?: 'step' | 'time';
   /** Seed groups to draw as a mean with a min–max band instead of one line per run. */
   groups?: readonly CompareGroup[];
-  /** A logarithmic y axis: non-positive values cannot be drawn and are left out. */
+  /** A logarithmic y axis: non-positive values cannot be drawn and are left out. Unset: log when the curves span more than two decades. */
   logScale?: boolean;
   /** An iteration (the replay grid's step). */
   cursor?: number;
@@ -193,7 +185,8 @@ export function compareCurvesFigure(curves: readonly CompareCurve[], options: Co
       throw new CompareInputError(`${untimed.map((c) => `"${c.name}"`).join(', ')} ${untimed.length === 1 ? 'has' : 'have'} no recorded time per iteration, so cannot be drawn on a time axis; use the step axis`);
     }
   }
-  const log = options.logScale ?? false;
+  // losses open on log when they span more than two decades; metrics stay linear unless asked
+  const log = options.logScale ?? (options.figure === 'losses' && prefersLogScale(curves.map((c) => c.values)));
   const pts = (xs: readonly number[], ys: ReadonlyArray<number | null>) => points(xs, ys, log);
   const smoothed = (label: string) => (smoothing > 0 ? `${label} (smoothed ${smoothing})` : label);
   const grouped = new Set((options.groups ?? []).flatMap((g) => g.runIds));
