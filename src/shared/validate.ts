@@ -1,8 +1,10 @@
 /**
- * Turning what a person typed into a valid RunConfig, with messages that name the field and the
- * reason ("schedule.batchSize: must be at least 1"), never a stack of zod internals.
+ * Turning what a person typed into a valid RunConfig, with messages that name the field's path
+ * and say in words what it allows ("schedule.batchSize: Batch size must be a whole number from 1
+ * to 65 536"; the words come from config-messages.ts), never a stack of zod internals.
  */
 import { z } from 'zod';
+import { configErrorMap } from './config-messages.js';
 import { RunConfigSchema, type RunConfig } from './config.js';
 import { PRESETS, PRESET_NAMES, isPresetName } from './presets.js';
 
@@ -23,9 +25,23 @@ export function formatIssues(error: z.ZodError, root = '(config)'): string {
     .join('; ');
 }
 
+/** Each problem at its field's path, with a message that names the field (config.check, the form). */
+export function fieldErrors(error: z.ZodError): Array<{ path: string; message: string }> {
+  return error.issues.flatMap((issue) => {
+    const path = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => ({ path: [...path, k].join('.'), message: 'unknown field' }));
+    return [{ path: path.join('.'), message: issue.message }];
+  });
+}
+
+/** Validates and completes a configuration, 'auto' intervals resolved, with readable messages. */
+export function checkRunConfig(input: unknown): ReturnType<typeof RunConfigSchema.safeParse> {
+  return RunConfigSchema.safeParse(input, { error: configErrorMap });
+}
+
 /** Validates and completes a configuration; throws ConfigError with a readable message. */
 export function parseRunConfig(input: unknown): RunConfig {
-  const result = RunConfigSchema.safeParse(input);
+  const result = checkRunConfig(input);
   if (!result.success) throw new ConfigError(`invalid configuration: ${formatIssues(result.error)}`);
   return result.data;
 }
