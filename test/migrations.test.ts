@@ -47,6 +47,9 @@ function insertRepresentativeRows(db: Database.Database, version: number): void 
   if (version >= 3) {
     db.prepare(`UPDATE runs SET tags = '["a"]', sweep_id = 'sw1' WHERE id = 7`).run();
   }
+  if (version >= 4) {
+    db.prepare(`UPDATE runs SET preset = 'article' WHERE id = 7`).run();
+  }
 }
 
 describe('migrations', () => {
@@ -115,6 +118,8 @@ describe('migrations', () => {
           lastCheckpoint: 20,
           tags: k >= 3 ? ['a'] : [],
           sweepId: k >= 3 ? 'sw1' : null,
+          // Runs made before v4 did not record a preset: unknown, not guessed.
+          preset: k >= 4 ? 'article' : null,
         });
         expect(store.lossSeries(7)).toEqual([
           { iteration: 0, dLoss: 0.5, gLoss: 0.7 },

@@ -35,9 +35,9 @@ describe('a sweep', () => {
   it('stores one run per seed under one sweep id, and each member matches that seed trained alone', async () => {
     const { sweepId, runs } = createSweep(app.store, config, [1, 2, 3], 'tiny');
     expect(runs.map((r) => [r.name, r.seed, r.sweepId])).toEqual([
-      ['tiny seed 1', 1, sweepId],
-      ['tiny seed 2', 2, sweepId],
-      ['tiny seed 3', 3, sweepId],
+      ['tiny · seed 1', 1, sweepId],
+      ['tiny · seed 2', 2, sweepId],
+      ['tiny · seed 3', 3, sweepId],
     ]);
     await trainSweep(app.host, app.subscribe, runs.map((r) => r.id), { parallel: 2 });
     for (const r of runs) expect(app.store.getRun(r.id)).toMatchObject({ status: 'finished', iterationsDone: 120 });
@@ -61,8 +61,8 @@ describe('a sweep', () => {
     const reply = await app.dispatch('runs.createSweep', { config: { ...config, schedule: { ...config.schedule, iterations: 30 } }, seeds: [4, 5], name: 'ui sweep' });
     const parsed = REQUESTS['runs.createSweep'].response.parse(reply);
     expect(parsed.runs.map((r) => [r.name, r.seed, r.sweepId])).toEqual([
-      ['ui sweep seed 4', 4, parsed.sweepId],
-      ['ui sweep seed 5', 5, parsed.sweepId],
+      ['ui sweep · seed 4', 4, parsed.sweepId],
+      ['ui sweep · seed 5', 5, parsed.sweepId],
     ]);
     await expect
       .poll(() => parsed.runs.map((r) => app.store.getRun(r.id)!.status), { timeout: 60_000, interval: 200 })

@@ -7,8 +7,9 @@ import { createSweep, parseSeeds, trainSweep } from '../service/sweep.js';
 import type { TrainSummary } from '../service/training.js';
 import type { RunConfig } from '../../shared/config.js';
 import { printJson, printSummary } from './output.js';
+import { presetOf } from './train.js';
 
-export async function sweepCommand(dbPath: string, config: RunConfig, seedsText: string, flags: { name?: string; json?: boolean }): Promise<void> {
+export async function sweepCommand(dbPath: string, config: RunConfig, seedsText: string, flags: { name?: string; json?: boolean; preset?: string; config?: string }): Promise<void> {
   const seeds = parseSeeds(seedsText);
   const app = createApp({ dbPath, transport: 'browser', spawnWorker: spawnNodeWorker });
   let stop = false;
@@ -23,7 +24,7 @@ export async function sweepCommand(dbPath: string, config: RunConfig, seedsText:
       ? new cliProgress.SingleBar({ format: `sweep of ${seeds.length} |{bar}| {percentage}% | it {value}/{total} | ETA {eta_formatted}`, stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic)
       : undefined;
   try {
-    const { sweepId, runs } = createSweep(app.store, config, seeds, flags.name);
+    const { sweepId, runs } = createSweep(app.store, config, seeds, flags.name, presetOf(flags) ?? null);
     const done = new Map<number, number>();
     bar?.start(runs.length * config.schedule.iterations, 0);
     const unsubscribe = app.subscribe((name, payload) => {

@@ -93,6 +93,11 @@ export function exitFor(summary: TrainSummary): TrainSummary {
   return summary;
 }
 
+/** The preset a `train` command line starts from (article unless a config file replaces it). */
+export function presetOf(flags: Pick<TrainFlags, 'preset' | 'config'>): string | undefined {
+  return flags.preset ?? (flags.config ? undefined : 'article');
+}
+
 /** The configuration a `train` command line describes: preset, then file, then --set, then flags. */
 export function configFromFlags(flags: TrainFlags): RunConfig {
   const file = flags.config ? readConfigFile(flags.config) : undefined;
@@ -101,7 +106,7 @@ export function configFromFlags(flags: TrainFlags): RunConfig {
   if (flags.seed !== undefined) overrides.seed = flags.seed;
   if (flags.pointsCsv) overrides.dataset = { kind: 'points', points: readPointsCsv(flags.pointsCsv) };
   return resolveRunConfig({
-    preset: flags.preset ?? (file ? undefined : 'article'),
+    preset: presetOf(flags),
     ...(file ? { file } : {}),
     sets: flags.set ?? [],
     overrides,
@@ -109,6 +114,6 @@ export function configFromFlags(flags: TrainFlags): RunConfig {
 }
 
 export async function trainCommand(store: RunStore, flags: TrainFlags): Promise<TrainSummary> {
-  const run = createRun(store, configFromFlags(flags), flags.name);
+  const run = createRun(store, configFromFlags(flags), flags.name, { preset: presetOf(flags) ?? null });
   return runTraining(store, run.id, undefined, flags);
 }

@@ -9,7 +9,7 @@ import type { RunConfig } from '../../shared/config.js';
 import { parseSeedList } from '../../shared/seeds.js';
 import type { TrainerHost } from '../host/trainer-host.js';
 import type { RunRow, RunStore } from '../store/index.js';
-import { createRun, UserError } from './runs.js';
+import { autoRunName, createRun, UserError } from './runs.js';
 
 /** "1-8", "1,3,5" or "1-3,10" -> the seeds, in order, without repeats. */
 export function parseSeeds(text: string): number[] {
@@ -18,10 +18,19 @@ export function parseSeeds(text: string): number[] {
   return parsed.seeds;
 }
 
-export function createSweep(store: RunStore, config: RunConfig, seeds: number[], name?: string): { sweepId: string; runs: RunRow[] } {
+/**
+ * One run per seed under a new sweep id. Members are named like single runs ("article · quadratic
+ * · seed 4"), or "NAME · seed 4" when the sweep is named; a taken name gets a " (n)" suffix.
+ */
+export function createSweep(store: RunStore, config: RunConfig, seeds: number[], name?: string, preset?: string | null): { sweepId: string; runs: RunRow[] } {
   const sweepId = randomUUID();
-  const base = name ?? config.name ?? `${config.dataset.kind} sweep`;
-  const runs = store.transaction(() => seeds.map((seed) => createRun(store, { ...config, seed }, `${base} seed ${seed}`, { sweepId })));
+  const base = name ?? config.name;
+  const runs = store.transaction(() =>
+    seeds.map((seed) => {
+      const member = { ...config, seed };
+      return createRun(store, member, base !== undefined ? `${base} · seed ${seed}` : autoRunName(member, preset), { sweepId, preset: preset ?? null });
+    }),
+  );
   return { sweepId, runs };
 }
 

@@ -93,11 +93,17 @@ function updateToSchemaVersion3(db: Db): void {
   `);
 }
 
+/** v4: the preset a run started from (null: none, or a run made before presets were recorded). */
+function updateToSchemaVersion4(db: Db): void {
+  db.exec(`ALTER TABLE runs ADD COLUMN preset TEXT;`);
+}
+
 /** Index i holds the step to schema version i + 1. */
 export const SCHEMA_MIGRATIONS: ReadonlyArray<(db: Db) => void> = [
   updateToSchemaVersion1,
   updateToSchemaVersion2,
   updateToSchemaVersion3,
+  updateToSchemaVersion4,
 ];
 
 export const CURRENT_SCHEMA_VERSION = SCHEMA_MIGRATIONS.length;

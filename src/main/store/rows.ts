@@ -18,6 +18,7 @@ export interface RunDbRow {
   ms_per_iteration: number | null;
   tags: string;
   sweep_id: string | null;
+  preset: string | null;
   last_checkpoint: number | null;
 }
 
@@ -65,6 +66,7 @@ export function toRun(r: RunDbRow): RunRow {
     msPerIteration: r.ms_per_iteration,
     tags: JSON.parse(r.tags) as string[],
     sweepId: r.sweep_id,
+    preset: r.preset,
     lastCheckpoint: r.last_checkpoint,
   };
 }

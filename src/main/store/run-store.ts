@@ -16,13 +16,14 @@ export class RunStore {
     const p = (sql: string) => db.prepare(sql);
     this.s = {
       runById: p(`${SELECT_RUN} WHERE r.id = ?`),
-      runByName: p(`${SELECT_RUN} WHERE r.name = ? ORDER BY r.id DESC LIMIT 1`),
+      runsByName: p(`${SELECT_RUN} WHERE r.name = ? ORDER BY r.id DESC`),
+      namesLike: p(`SELECT name FROM runs WHERE name = ? OR name LIKE ? ESCAPE '\\'`).pluck(),
       runs: p(`${SELECT_RUN} ORDER BY r.id DESC`),
       runExists: p(`SELECT 1 FROM runs WHERE id = ?`).pluck(),
       insertRun: p(`INSERT INTO runs (name, config, status, backend, seed, iterations_planned, iterations_done,
-          created_at, updated_at, app_version, tags, sweep_id)
+          created_at, updated_at, app_version, tags, sweep_id, preset)
         VALUES (@name, @config, @status, @backend, @seed, @iterationsPlanned, 0,
-          @now, @now, @appVersion, @tags, @sweepId)`),
+          @createdAt, @now, @appVersion, @tags, @sweepId, @preset)`),
       updateRun: p(`UPDATE runs SET name = @name, status = @status, backend = @backend,
           iterations_done = @iterationsDone, error = @error, ms_per_iteration = @msPerIteration, tags = @tags,
           finished_at = @finishedAt, iterations_planned = @iterationsPlanned, updated_at = @now
@@ -120,9 +121,11 @@ export class RunStore {
       seed: r.seed,
       iterationsPlanned: r.iterationsPlanned,
       now: now(),
+      createdAt: r.createdAt ?? now(),
       appVersion: r.appVersion,
       tags: JSON.stringify(r.tags ?? []),
       sweepId: r.sweepId ?? null,
+      preset: r.preset ?? null,
     });
     return this.getRun(Number(info.lastInsertRowid))!;
   }
@@ -132,12 +135,22 @@ export class RunStore {
     return row && toRun(row);
   }
 
-  /** A run by numeric id, else by exact name (the newest of that name). */
+  /** A run by numeric id, else by exact name (the newest of that name; see runsNamed for all). */
   findRun(ref: string): RunRow | undefined {
     const byId = /^\d+$/.test(ref) ? this.getRun(Number(ref)) : undefined;
     if (byId) return byId;
-    const row = this.s.runByName.get(ref) as RunDbRow | undefined;
-    return row && toRun(row);
+    return this.runsNamed(ref)[0];
+  }
+
+  /** Every run called exactly `name`, newest first. */
+  runsNamed(name: string): RunRow[] {
+    return (this.s.runsByName.all(name) as RunDbRow[]).map(toRun);
+  }
+
+  /** The taken names among `name` and `name (n)`: what a new run's name must avoid. */
+  namesLike(name: string): Set<string> {
+    const escaped = name.replace(/[\\%_]/g, (c) => `\\${c}`);
+    return new Set(this.s.namesLike.all(name, `${escaped} (%)`) as string[]);
   }
 
   /** Newest first. */

@@ -27,6 +27,8 @@ export interface RunRow {
   msPerIteration: number | null;
   tags: string[];
   sweepId: string | null;
+  /** The preset the run's configuration started from ('article', 'published-code'), or null. */
+  preset: string | null;
   /** Iteration of the newest checkpoint, or null if there is none. */
   lastCheckpoint: number | null;
 }
@@ -41,6 +43,9 @@ export interface NewRun {
   status?: RunStatus;
   sweepId?: string | null;
   tags?: string[];
+  preset?: string | null;
+  /** ISO 8601; default now. An imported run keeps its original one. */
+  createdAt?: string;
 }
 
 export type RunPatch = Partial<
