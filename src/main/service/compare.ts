@@ -17,6 +17,7 @@ import {
   type CompareGroup,
 } from '../../shared/figures/compare.js';
 import { FigureModelSchema, type FigureModel } from '../../shared/figures/model.js';
+import { metricLabel } from '../../shared/metric-info.js';
 import { figureRenderer } from '../figures/render.js';
 import type { RunRow, RunStore } from '../store/index.js';
 import { checkSize, encode, MIME_TYPES, type ExportedFile } from './figure-export.js';
@@ -58,7 +59,7 @@ export function compareSummary(store: RunStore, runIds: number[]): CompareSummar
         msPerIteration: run.msPerIteration,
         stability: { d: lossSpread(losses.map((l) => l.dLoss)), g: lossSpread(losses.map((l) => l.gLoss)) },
         metrics,
-        claims: runClaims(store, run).map(({ id, holds, predicts, shows }) => ({ id, holds, predicts, shows })),
+        claims: runClaims(store, run),
         snapshotSteps: store.snapshotSteps(run.id),
       };
     }),
@@ -87,7 +88,7 @@ function curves(store: RunStore, runs: RunRow[], req: CompareRequest): { curves:
     throw new UserError(`none of these runs has the metric "${req.series}"${known.length ? ` (they have: ${known.join(', ')})` : ''}`);
   }
   return {
-    quantity: req.series,
+    quantity: metricLabel(req.series),
     curves: runs.map((run, i) => ({
       ...base(run, i),
       iterations: series[i]!.map((p) => p.iteration),
@@ -116,7 +117,7 @@ export function compareModel(store: RunStore, req: CompareRequest): FigureModel 
         smoothing: req.smoothing,
         axis: req.axis,
         groups,
-        logScale: req.logScale,
+        ...(req.logScale !== undefined ? { logScale: req.logScale } : {}),
         ...(req.cursor !== undefined ? { cursor: req.cursor } : {}),
       }),
     );
