@@ -5,7 +5,6 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { architectureOf } from '../../shared/architecture.js';
-import { RunConfigSchema } from '../../shared/config.js';
 import {
   ApiError,
   ExportStyleSchema,
@@ -17,7 +16,8 @@ import {
   type RunSummary,
 } from '../../shared/contract.js';
 import { PRESET_NAMES, PRESETS } from '../../shared/presets.js';
-import { ConfigError, formatIssues, parseRunConfig } from '../../shared/validate.js';
+import { configErrorMap } from '../../shared/config-messages.js';
+import { checkRunConfig, ConfigError, fieldErrors, formatIssues, parseRunConfig } from '../../shared/validate.js';
 import { DatasetError, makeDataset } from '../engine/datasets.js';
 import { FormulaError } from '../engine/formula.js';
 import { Rng } from '../engine/rng.js';
@@ -98,16 +98,8 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     'app.info': () => ({ appVersion: APP_VERSION, transport: ctx.transport, dbPath: store.file, backend: likelyBackend() }),
     'presets.list': () => PRESET_NAMES.map((name) => ({ name, description: PRESET_DESCRIPTIONS[name] ?? '', config: parseRunConfig(PRESETS[name]) })),
     'config.check': ({ config }) => {
-      const parsed = RunConfigSchema.safeParse(config);
-      if (!parsed.success) {
-        return {
-          ok: false,
-          errors: parsed.error.issues.map((i) => ({
-            path: i.code === 'unrecognized_keys' ? [...i.path, i.keys[0]].map(String).join('.') : i.path.map(String).join('.'),
-            message: i.code === 'unrecognized_keys' ? 'unknown field' : i.message,
-          })),
-        };
-      }
+      const parsed = checkRunConfig(config);
+      if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
       try {
         makeDataset(parsed.data.dataset);
       } catch (err) {
@@ -207,7 +199,8 @@ export function toApiError(err: unknown): ApiError {
 export async function dispatch(handlers: Handlers, name: string, payload: unknown): Promise<unknown> {
   if (!Object.hasOwn(REQUESTS, name)) throw new ApiError(`unknown request "${name}"`, 'invalid');
   const key = name as RequestName;
-  const parsed = REQUESTS[key].request.safeParse(payload ?? {});
+  // Fields a person fills in (dataset.preview's data set, a run's name) are named in words.
+  const parsed = REQUESTS[key].request.safeParse(payload ?? {}, { error: configErrorMap });
   if (!parsed.success) throw new ApiError(`${name}: ${formatIssues(parsed.error, '(payload)')}`, 'invalid');
   try {
     return await (handlers[key] as (p: unknown) => unknown)(parsed.data);
