@@ -147,3 +147,74 @@ describe('the subtitle', () => {
     without.chart.destroy();
   });
 });
+
+/** Every text of an SVG file, joined. */
+function svgText(model: FigureModel): string {
+  const svg = figureRenderer(ExportStyleSchema.parse({ width: W, height: H })).render(model, 'svg');
+  const texts = new DOMParser().parseFromString(svg.toString('utf8'), 'image/svg+xml').getElementsByTagName('text');
+  return Array.from({ length: texts.length }, (_, i) => texts.item(i)!.textContent ?? '').join(' ');
+}
+
+describe('points outside the axes', () => {
+  it('are drawn as markers on the plot edge, in their colour, where they left the chart', () => {
+    // The generated point lies far right of the 0-10 axes, at mid height.
+    const { chart, canvas } = drawn(scatter({ x: 3, y: 3 }, { x: 500, y: 5 }));
+    const area = chart.chartArea;
+    const [, y] = at(chart, { x: 0, y: 5 });
+    // The marker's body sits just inside the right edge, on the point's height.
+    const seen = [2, 4, 6].map((d) => distance(rgbaAt(canvas, area.right - d, y), LIGHT.roles.fake));
+    expect(Math.min(...seen)).toBeLessThan(60);
+    // Not at the other edges.
+    expect(rgbaAt(canvas, area.left + 3, y).slice(0, 3).every((c) => c > 200)).toBe(true);
+    chart.destroy();
+  });
+
+  it('are counted in a file, in words', () => {
+    expect(svgText(scatter({ x: 3, y: 3 }, { x: -40, y: 5 }))).toContain('1 generated sample off the chart');
+    expect(svgText(scatter({ x: 3, y: 3 }, { x: 4, y: 5 }))).not.toContain('off the chart');
+  });
+});
+
+describe("D's heatmap", () => {
+  /** Two cells side by side over the 0-10 box: D(x) = 0 on the left, 1 on the right. */
+  function heat(values: number[]): FigureModel {
+    const m = scatter({ x: -100, y: -100 }, { x: -100, y: -100 });
+    return FigureModelSchema.parse({
+      ...m,
+      figure: 'heatmap',
+      series: [{ label: 'D(x)', color: 'heat', style: 'legend', points: [] }, ...m.series.map((s) => ({ ...s, points: [] }))],
+      heatmap: { res: 2, values, bounds: m.bounds },
+    });
+  }
+  const fromWhite = (px: number[]) => Math.hypot(...px.slice(0, 3).map((c) => 255 - c));
+
+  it('reads at a glance: D sure of "generated" and sure of "real" are both strong colours, and unlike each other; D unsure is pale', () => {
+    const { chart, canvas } = drawn(heat([0, 1, 0, 1]));
+    const zero = rgbaAt(canvas, ...at(chart, { x: 2.5, y: 5 }));
+    const one = rgbaAt(canvas, ...at(chart, { x: 7.5, y: 5 }));
+    expect(fromWhite(zero)).toBeGreaterThan(150);
+    expect(fromWhite(one)).toBeGreaterThan(150);
+    expect(Math.hypot(...zero.slice(0, 3).map((c, i) => c - one[i]!))).toBeGreaterThan(100);
+    chart.destroy();
+    const unsure = drawn(heat([0.5, 0.5, 0.5, 0.5]));
+    expect(fromWhite(rgbaAt(unsure.canvas, ...at(unsure.chart, { x: 5, y: 5 })))).toBeLessThan(20);
+    unsure.chart.destroy();
+  });
+
+  it('comes with a colour scale from 0 to 1 beside the plot, on screen and in files', () => {
+    const plain = drawn(scatter({ x: 3, y: 3 }, { x: 7, y: 7 }));
+    const { chart, canvas } = drawn(heat([0, 1, 0, 1]));
+    // The plot makes room for the scale at its right.
+    expect(chart.chartArea.right).toBeLessThan(plain.chart.chartArea.right - 30);
+    // The bar: D(x) = 1 (green) at the top of the plot, 0 (purple) at the bottom.
+    const x = chart.chartArea.right + 16;
+    const top = rgbaAt(canvas, x, chart.chartArea.top + 3);
+    const bottom = rgbaAt(canvas, x, chart.chartArea.bottom - 3);
+    expect(top[1]!).toBeGreaterThan(top[0]!); // green
+    expect(bottom[0]!).toBeGreaterThan(bottom[1]!); // purple
+    const text = svgText(heat([0, 1, 0, 1]));
+    for (const tick of ['D(x)', '0', '0.5', '1']) expect(text).toContain(tick);
+    plain.chart.destroy();
+    chart.destroy();
+  });
+});

@@ -84,3 +84,36 @@ export function sharedBounds(models: ReadonlyArray<Plotted & { bounds?: Bounds |
   }
   return union && (models.some((m) => m.bounds && KEEPS_ITS_BOX.has(m.figure ?? '')) ? union : rounded(union));
 }
+
+/** How many points of one series lie outside a chart's axes. */
+export interface OffChart {
+  label: string;
+  count: number;
+}
+
+/**
+ * The scatter points and markers of each series that fall outside `b` (a chart draws them as
+ * edge markers and says how many, rather than dropping them silently); series with none are left out.
+ */
+export function offChart(model: Pick<Plotted, 'series'> & { series: ReadonlyArray<{ label: string; style: string; points: ReadonlyArray<Point | null> }> }, b: Bounds): OffChart[] {
+  const out: OffChart[] = [];
+  for (const s of model.series) {
+    if (s.style !== 'points' && s.style !== 'marker') continue;
+    let count = 0;
+    for (const p of s.points) if (p && !(p.x >= b.xMin && p.x <= b.xMax && p.y >= b.yMin && p.y <= b.yMax)) count++;
+    if (count > 0) out.push({ label: s.label, count });
+  }
+  return out;
+}
+
+/** "1 real sample and 2 generated samples off the chart" (empty when nothing is off). */
+export function offChartText(off: readonly OffChart[]): string {
+  if (off.length === 0) return '';
+  const parts = off.map(({ label, count }) => {
+    const samples = label.match(/^(.*) samples$/);
+    if (samples) return `${count} ${samples[1]} sample${count === 1 ? '' : 's'}`;
+    return `${count} point${count === 1 ? '' : 's'} of ${label}`;
+  });
+  const list = parts.length === 1 ? parts[0]! : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+  return `${list} off the chart`;
+}

@@ -10,7 +10,8 @@
 import { layouts, type Chart, type ChartArea, type LayoutItem, type Plugin, type PointStyle, type Scale } from 'chart.js';
 import { drawPoint, renderText, toFont } from 'chart.js/helpers';
 import { STEP_FIGURES, type FigureModel, type Series } from './model.js';
-import { ramp, withAlpha, type Palette } from './palette.js';
+import { offChart, offChartText } from './bounds.js';
+import { withAlpha, type Palette } from './palette.js';
 
 /**
  * What the layer plugins draw. Chart.js fixes a chart's plugins when it is created, so the
@@ -109,8 +110,25 @@ function pixel(plot: Plot, x: number, y: number): [number, number] {
   return [plot.x.getPixelForValue(x), plot.y.getPixelForValue(y)];
 }
 
+/**
+ * D's output as a colour: a diverging scale with white at 0.5 (D cannot tell), purple towards 0
+ * ("generated") and green towards 1 ("real"), the ends of ColorBrewer's PRGn, so a confident D
+ * reads at a glance and a confused one is plainly pale. The ends stop at 80% so that the samples
+ * drawn over them stay visible.
+ */
+const HEAT_LOW = [118, 42, 131] as const;
+const HEAT_MID = [247, 247, 247] as const;
+const HEAT_HIGH = [27, 120, 55] as const;
+export function heatColor(v: number): string {
+  const t = Math.min(1, Math.max(0, v));
+  const end = t < 0.5 ? HEAT_LOW : HEAT_HIGH;
+  const k = 0.8 * Math.abs(t - 0.5) * 2;
+  const [r, g, b] = HEAT_MID.map((c, i) => Math.round(c + (end[i]! - c) * k));
+  return `rgb(${r}, ${g}, ${b})`;
+}
+
 /** D's output over the data space: one cell per grid value, under everything else. */
-function drawHeatmap(plot: Plot, { model, palette }: LayerState): void {
+function drawHeatmap(plot: Plot, { model }: LayerState): void {
   const h = model.heatmap;
   if (!h) return;
   const { ctx, area: chartArea } = plot;
@@ -125,7 +143,7 @@ function drawHeatmap(plot: Plot, { model, palette }: LayerState): void {
       if (v === null || v === undefined) continue;
       const [x0, y0] = pixel(plot, bounds.xMin + col * cw, bounds.yMin + (row + 1) * ch);
       const [x1, y1] = pixel(plot, bounds.xMin + (col + 1) * cw, bounds.yMin + row * ch);
-      ctx.fillStyle = ramp(palette.roles.heat, v);
+      ctx.fillStyle = heatColor(v);
       // Half a pixel of overlap hides the seams anti-aliasing leaves between cells.
       ctx.fillRect(x0, y0, x1 - x0 + 0.5, y1 - y0 + 0.5);
     }
@@ -133,20 +151,60 @@ function drawHeatmap(plot: Plot, { model, palette }: LayerState): void {
   ctx.restore();
 }
 
-/** Each point of `s` with Chart.js's own point shapes; points far outside the plot are skipped. */
-function drawPoints(plot: Plot, s: Series, look: Look): void {
-  const { ctx, area: chartArea, x: xs, y: ys } = plot;
+/**
+ * Each point of `s` with Chart.js's own point shapes. A point outside the axes (a run that
+ * exploded, or a zoomed view) is not dropped: with `edges`, it is drawn as a small triangle on the
+ * plot's edge, pointing the way it lies, so a reader sees that and where points left the chart.
+ */
+function drawPoints(plot: Plot, s: Series, look: Look, edges = false): void {
+  const { ctx, area } = plot;
   const margin = look.radius + look.borderWidth;
   ctx.fillStyle = look.fill;
   ctx.strokeStyle = look.stroke;
   ctx.lineWidth = look.borderWidth;
+  const outside: Array<[number, number]> = [];
   for (const p of s.points) {
     if (!p) continue;
-    const x = xs.getPixelForValue(p.x);
-    const y = ys.getPixelForValue(p.y);
-    if (x < chartArea.left - margin || x > chartArea.right + margin || y < chartArea.top - margin || y > chartArea.bottom + margin) continue;
-    drawPoint(ctx, look, x, y);
+    const [x, y] = pixel(plot, p.x, p.y);
+    if (x >= area.left - margin && x <= area.right + margin && y >= area.top - margin && y <= area.bottom + margin) drawPoint(ctx, look, x, y);
+    else if (edges && !Number.isNaN(x) && !Number.isNaN(y)) outside.push([x, y]);
   }
+  if (outside.length) drawEdgeMarkers(plot, outside, s.style === 'marker' ? look.fill : look.stroke);
+}
+
+/** Off-chart points as triangles on the plot's edge, their tips towards where the points are. */
+function drawEdgeMarkers(plot: Plot, points: ReadonlyArray<[number, number]>, color: string): void {
+  const { ctx, area } = plot;
+  const size = 6;
+  const cx = (area.left + area.right) / 2;
+  const cy = (area.top + area.bottom) / 2;
+  ctx.save();
+  ctx.fillStyle = color;
+  ctx.strokeStyle = '#ffffff';
+  ctx.lineWidth = 1;
+  // Many points off the same side land on a few pixels: one marker per spot is enough.
+  const drawn = new Set<string>();
+  for (const [px, py] of points) {
+    const x = Math.min(area.right, Math.max(area.left, px));
+    const y = Math.min(area.bottom, Math.max(area.top, py));
+    const key = `${Math.round(x / 3)},${Math.round(y / 3)}`;
+    if (drawn.has(key)) continue;
+    drawn.add(key);
+    // Point the tip from the plot's centre towards the point, with the tip on the edge.
+    const dx = px - cx;
+    const dy = py - cy;
+    const len = Math.hypot(dx, dy) || 1;
+    const ux = dx / len;
+    const uy = dy / len;
+    ctx.beginPath();
+    ctx.moveTo(x, y);
+    ctx.lineTo(x - size * 1.6 * ux + size * uy * 0.7, y - size * 1.6 * uy - size * ux * 0.7);
+    ctx.lineTo(x - size * 1.6 * ux - size * uy * 0.7, y - size * 1.6 * uy + size * ux * 0.7);
+    ctx.closePath();
+    ctx.fill();
+    ctx.stroke();
+  }
+  ctx.restore();
 }
 
 /** A polyline broken at every null point. */
@@ -185,13 +243,40 @@ function drawSeries(plot: Plot, { model, palette }: LayerState): void {
   ctx.save();
   // A point on the plot's edge is drawn whole, as Chart.js draws its own.
   clipTo(ctx, chartArea, Math.max(...shown.map(({ look }) => look.radius + look.borderWidth)));
-  for (const { s, look } of shown) if (s.style === 'points') drawPoints(plot, s, look);
+  for (const { s, look } of shown) if (s.style === 'points') drawPoints(plot, s, look, true);
   for (const { s, look } of shown) {
     if (s.style === 'points' || s.style === 'marker') continue;
     drawPolyline(plot, s, look);
     if (look.radius > 0) drawPoints(plot, s, look);
   }
-  for (const { s, look } of shown) if (s.style === 'marker') drawPoints(plot, s, look);
+  for (const { s, look } of shown) if (s.style === 'marker') drawPoints(plot, s, look, true);
+  ctx.restore();
+}
+
+/** The axes a chart shows now (its model's, or a zoomed or panned view). */
+function shownBounds(plot: Plot) {
+  return { xMin: plot.x.min, xMax: plot.x.max, yMin: plot.y.min, yMax: plot.y.max };
+}
+
+/**
+ * How many points are off the chart, in words, drawn in the plot's lower left corner of a file
+ * (on screen the chart says it beside the plot, where it can be read by a test and a screen
+ * reader alike).
+ */
+function drawOffChartNote(plot: Plot, { model, palette }: LayerState, fontFamily: string | undefined): void {
+  if (!drawsOwnSeries(model)) return;
+  const text = offChartText(offChart({ series: model.series.filter((_, i) => plot.visible(i)) }, shownBounds(plot)));
+  if (!text) return;
+  const { ctx, area } = plot;
+  const font = toFont({ size: 11, weight: 'bold', ...(fontFamily ? { family: fontFamily } : {}) });
+  ctx.save();
+  ctx.font = font.string;
+  const width = ctx.measureText(text).width;
+  ctx.fillStyle = withAlpha('#ffffff', 0.85);
+  ctx.fillRect(area.left + 4, area.bottom - font.lineHeight - 8, width + 8, font.lineHeight + 4);
+  ctx.fillStyle = palette.roles.arrow;
+  ctx.textBaseline = 'middle';
+  ctx.fillText(text, area.left + 8, area.bottom - font.lineHeight / 2 - 6);
   ctx.restore();
 }
 
@@ -316,6 +401,81 @@ class Caption implements LayoutItem {
   }
 }
 
+/**
+ * The heatmap's colour scale: a bar right of the plot from D(x) = 0 at the bottom to 1 at the
+ * top, with ticks at 0, 0.25, 0.5, 0.75 and 1, laid out as a Chart.js box so the plot makes room
+ * for it. It takes room only while the model has a heatmap; it does not move with the step, so
+ * it is drawn into the chart (not the overlay) on screen as in files.
+ */
+class ColorScale implements LayoutItem {
+  position = 'right' as const;
+  weight = 0;
+  fullSize = false;
+  readonly options = {};
+  width = 0;
+  height = 0;
+  left = 0;
+  top = 0;
+  right = 0;
+  bottom = 0;
+  static readonly BAR = 12;
+  static readonly ROOM = 52;
+
+  constructor(
+    private readonly chart: Chart<'scatter'>,
+    private readonly state: LayerState,
+    private readonly family: string | undefined,
+  ) {}
+
+  isHorizontal(): boolean {
+    return false;
+  }
+
+  update(_maxWidth: number, maxHeight: number): void {
+    this.width = this.state.model.heatmap ? ColorScale.ROOM : 0;
+    this.height = maxHeight;
+  }
+
+  draw(chartArea: ChartArea): void {
+    if (!this.state.model.heatmap) return;
+    const ctx = this.chart.ctx;
+    const font = toFont({ size: 10, ...(this.family ? { family: this.family } : {}) });
+    const x = this.left + 10;
+    const top = chartArea.top;
+    const bottom = chartArea.bottom;
+    const h = bottom - top;
+    ctx.save();
+    // Bands rather than a gradient: the same pixels in PNG, SVG and PDF.
+    const bands = 40;
+    for (let i = 0; i < bands; i++) {
+      ctx.fillStyle = heatColor((i + 0.5) / bands);
+      const y0 = bottom - ((i + 1) * h) / bands;
+      ctx.fillRect(x, y0, ColorScale.BAR, h / bands + 0.5);
+    }
+    ctx.strokeStyle = this.state.palette.text;
+    ctx.lineWidth = 1;
+    ctx.strokeRect(x, top, ColorScale.BAR, h);
+    ctx.fillStyle = this.state.palette.text;
+    ctx.font = font.string;
+    ctx.textBaseline = 'middle';
+    ctx.textAlign = 'left';
+    for (const v of [0, 0.25, 0.5, 0.75, 1]) {
+      const y = bottom - v * h;
+      ctx.beginPath();
+      ctx.moveTo(x + ColorScale.BAR, y);
+      ctx.lineTo(x + ColorScale.BAR + 3, y);
+      ctx.stroke();
+      ctx.fillText(String(v), x + ColorScale.BAR + 5, y);
+    }
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'bottom';
+    ctx.fillText('D(x)', x + ColorScale.BAR / 2 + 6, top - 3);
+    ctx.restore();
+  }
+}
+
+const colorScales = new WeakMap<Chart, ColorScale>();
+
 const captions = new WeakMap<Chart, Caption>();
 
 /**
@@ -355,11 +515,17 @@ export function layersPlugin(state: LayerState, fontFamily: string | undefined):
       const box = new Caption(chart, state, fontFamily);
       captions.set(chart, box);
       layouts.addBox(chart, box);
+      const scale = new ColorScale(chart, state, fontFamily);
+      colorScales.set(chart, scale);
+      layouts.addBox(chart, scale);
     },
     stop(chart) {
       const box = captions.get(chart);
       if (box) layouts.removeBox(chart, box);
       captions.delete(chart);
+      const scale = colorScales.get(chart);
+      if (scale) layouts.removeBox(chart, scale);
+      colorScales.delete(chart);
     },
     beforeDatasetsDraw(chart) {
       if (state.overlay) return;
@@ -372,6 +538,7 @@ export function layersPlugin(state: LayerState, fontFamily: string | undefined):
       const plot = plotOf(chart);
       drawArrows(plot, state);
       drawCursor(plot, state);
+      drawOffChartNote(plot, state, fontFamily);
     },
     afterDraw(chart) {
       if (state.overlay) repaintLayers(chart, state);
