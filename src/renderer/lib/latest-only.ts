@@ -1,7 +1,9 @@
 /**
  * Requests where only the newest matters (a scrubber moving): while one call is in flight, later
  * requests replace each other and only the last is made next, so dragging never queues calls up.
- * A result is applied only if nothing newer was asked meanwhile.
+ * A result is applied only if nothing newer was asked meanwhile, unless `showEveryReply`: a view
+ * following a stream (Live and a running run's snapshots) shows each reply on its way to the
+ * newest, so a stream faster than the calls still moves the screen.
  */
 export interface LatestOnly<Q> {
   ask(query: Q): void;
@@ -9,7 +11,12 @@ export interface LatestOnly<Q> {
   cancel(): void;
 }
 
-export function latestOnly<Q, R>(call: (query: Q) => Promise<R>, done: (result: R) => void, failed: (error: unknown) => void): LatestOnly<Q> {
+export function latestOnly<Q, R>(
+  call: (query: Q) => Promise<R>,
+  done: (result: R) => void,
+  failed: (error: unknown) => void,
+  options: { showEveryReply?: boolean } = {},
+): LatestOnly<Q> {
   let wanted: { query: Q } | null = null;
   let busy = false;
   let cancelled = false;
@@ -21,7 +28,7 @@ export function latestOnly<Q, R>(call: (query: Q) => Promise<R>, done: (result: 
       wanted = null;
       try {
         const result = await call(query);
-        if (!wanted && !cancelled) done(result);
+        if ((options.showEveryReply || !wanted) && !cancelled) done(result);
       } catch (e) {
         if (!wanted && !cancelled) failed(e);
       }
