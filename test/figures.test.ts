@@ -63,7 +63,7 @@ describe('samples figure and its layers', () => {
     expect(m.arrows![0]![2]).toBeGreaterThan(5);
     expect(m.arrows![1]![2]).toBeCloseTo(7);
     expect(m.arrows![1]![3]).toBeGreaterThan(8);
-    expect(labels(m)).toEqual(expect.arrayContaining(['D(x): white 0 → green 1', 'dD/dx at generated samples']));
+    expect(labels(m)).toEqual(expect.arrayContaining(['D(x): purple 0 → white 0.5 → green 1', 'dD/dx at generated samples']));
   });
 
   it('the heatmap and manifold figures are the samples with that layer on', () => {
@@ -127,8 +127,8 @@ describe('centroids, metrics and losses', () => {
 
   it("plots every quality metric but not the claims' measures", () => {
     const m = metricsFigure([{ iteration: 0, metrics: { mmd2: 1, 'claim.dOutReal': 0.5 } }, { iteration: 5, metrics: { mmd2: 0.5, slicedWasserstein: 2 } }], { cursor: 5 });
-    expect(labels(m)).toEqual(['mmd2', 'slicedWasserstein']);
-    expect(pointsOf(m, 'slicedWasserstein')).toEqual([null, { x: 5, y: 2 }]);
+    expect(labels(m)).toEqual(['MMD² ↓', 'Sliced Wasserstein ↓']); // metric-info's labels
+    expect(pointsOf(m, 'Sliced Wasserstein ↓')).toEqual([null, { x: 5, y: 2 }]);
     expect(m.cursor).toBe(5);
   });
 
@@ -234,5 +234,33 @@ describe('PCA for feature layers wider than 2', () => {
     expect(runProjection(store, plain)).toBeUndefined();
     expect(figureModel(store, plain, { figure: 'features' }).xTitle).toBe('feature 1');
     store.close();
+  });
+});
+
+describe("a run's step figures on the axes the screen asks for (figures.model)", () => {
+  it("fits each step by default, spans the whole run when held, and takes a zoomed view over both", async () => {
+    const store = openStore(path.join(tempDir(), 'axes.db'));
+    const run = await finishedRun(store, { iterations: 60, snapshotEvery: 20 });
+    const steps = store.snapshotSteps(run.id);
+    const own = steps.map((step) => figureModel(store, run, { figure: 'features', step, phase: 'overlay-g' }).bounds!);
+    const held = steps.map((step) => figureModel(store, run, { figure: 'features', step, phase: 'overlay-g', axes: 'run' }).bounds!);
+    for (const b of held) expect(b).toEqual(held[0]);
+    // The run's axes hold every step's own; the steps' own are not all the run's (the features move).
+    for (const b of own) expect(b.xMin >= held[0]!.xMin && b.xMax <= held[0]!.xMax && b.yMin >= held[0]!.yMin && b.yMax <= held[0]!.yMax).toBe(true);
+    expect(own.some((b) => JSON.stringify(b) !== JSON.stringify(held[0]))).toBe(true);
+    // Within a step every phase has the same axes.
+    for (const phase of ['before-d', 'after-d', 'after-g', 'overlay-d'] as const) expect(figureModel(store, run, { figure: 'features', step: steps[1]!, phase }).bounds).toEqual(own[1]);
+    const view = { xMin: -1, xMax: 1, yMin: -2, yMax: 2 };
+    expect(figureModel(store, run, { figure: 'features', step: steps[1]!, axes: 'run', view }).bounds).toEqual(view);
+    expect(figureModel(store, run, { figure: 'samples', step: steps[1]!, view }).bounds).toEqual(view);
+    store.close();
+  });
+
+  it('puts the metrics on a log axis by default when they span more than two decades, and keeps a choice either way', () => {
+    const points = [0, 1, 2].map((i) => ({ iteration: i * 10, metrics: { mmd2: 10 ** -i * 2, slicedWasserstein: 10 ** -i } }));
+    expect(metricsFigure(points).yScale).toBe('logarithmic');
+    expect(metricsFigure(points, { logScale: false }).yScale).toBe('linear');
+    const flat = points.map((p) => ({ ...p, metrics: { xCoverage: 0.5 + p.iteration / 100 } }));
+    expect(metricsFigure(flat).yScale ?? 'linear').toBe('linear');
   });
 });

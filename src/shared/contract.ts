@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { DatasetSchema } from './config.js';
-import { FIGURES, FigureModelSchema, LayersSchema, PHASE_CHOICES } from './figures/model.js';
+import { BoundsSchema, FIGURES, FigureModelSchema, LayersSchema, PHASE_CHOICES } from './figures/model.js';
 
 const runId = z.int().positive();
 const RunRef = z.strictObject({ runId });
@@ -79,6 +79,8 @@ const FigureOptions = {
   logScale: z.boolean().optional(),
   /** Step figures: axes fitted to the snapshot shown (default), or shared by the whole run. */
   axes: z.enum(['step', 'run']).optional(),
+  /** Step figures: the axis ranges the screen shows after a zoom or pan; they replace `axes`. */
+  view: BoundsSchema.refine((b) => b.xMax > b.xMin && b.yMax > b.yMin, 'a view must have a positive width and height').optional(),
 };
 export const EXPORT_FORMATS = ['png', 'svg', 'pdf', 'gif', 'csv', 'json'] as const;
 export const ExportStyleSchema = z.strictObject({

@@ -35,6 +35,8 @@ export interface FigureRequest {
    * snapshot of the run, so that scrubbing through a replay does not move the axes.
    */
   axes?: 'step' | 'run' | undefined;
+  /** A step figure's axis ranges as the screen shows them after a zoom or pan (they win over `axes`). */
+  view?: Bounds | undefined;
 }
 
 /** The snapshot step asked for, the nearest one, or the newest; an unknown step names what exists. */
@@ -157,7 +159,7 @@ function runBounds(store: RunStore, run: RunRow, figure: StepFigure, req: Figure
 /** A step figure at the step asked for (or the nearest), on its own axes or the run's. */
 function stepModel(store: RunStore, run: RunRow, figure: StepFigure, req: FigureRequest): FigureModel {
   const model = FigureModelSchema.parse(stepFigure(store, run, figure, req, resolveStep(store, run, req.step, req.nearest)));
-  const bounds = req.axes === 'run' ? runBounds(store, run, figure, req) : undefined;
+  const bounds = req.view ?? (req.axes === 'run' ? runBounds(store, run, figure, req) : undefined);
   return bounds ? { ...model, bounds } : model;
 }
 
@@ -171,12 +173,12 @@ export function figureModel(store: RunStore, run: RunRow, req: FigureRequest): F
       return FigureModelSchema.parse(
         lossesFigure(
           { iterations: series.map((l) => l.iteration), dLoss: series.map((l) => l.dLoss), gLoss: series.map((l) => l.gLoss) },
-          { smoothing: req.smoothing ?? 0, logScale: req.logScale ?? false, ...(balance ? { balance } : {}), ...(req.step !== undefined ? { cursor: req.step } : {}), title: `Losses — ${run.name}` },
+          { smoothing: req.smoothing ?? 0, ...(req.logScale !== undefined ? { logScale: req.logScale } : {}), ...(balance ? { balance } : {}), ...(req.step !== undefined ? { cursor: req.step } : {}), title: `Losses — ${run.name}` },
         ),
       );
     }
     case 'metrics':
-      return FigureModelSchema.parse(metricsFigure(store.metricSeries(run.id), { ...(req.step !== undefined ? { cursor: req.step } : {}), logScale: req.logScale ?? false }));
+      return FigureModelSchema.parse(metricsFigure(store.metricSeries(run.id), { ...(req.step !== undefined ? { cursor: req.step } : {}), ...(req.logScale !== undefined ? { logScale: req.logScale } : {}) }));
     case 'samples':
     case 'heatmap':
     case 'manifold':

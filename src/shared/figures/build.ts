@@ -3,7 +3,9 @@
  * a reader needs. The service calls these for the screen (figures.model) and for every export;
  * nothing else decides what a figure shows. Array names and shapes: src/main/engine/records.ts.
  */
+import { metricLabel } from '../metric-info.js';
 import { smoothSeries } from '../smoothing.js';
+import { prefersLogScale } from './log-axis.js';
 import { fittedBounds } from './bounds.js';
 import type { Bounds, FigureModelInput, Layers, PhaseChoice, Point, Series } from './model.js';
 
@@ -114,7 +116,7 @@ function curve(xs: readonly number[], ys: ReadonlyArray<number | null>, positive
 /** D's and G's loss over the iterations (the tutorial's first picture). */
 export function lossesFigure(losses: LossInput, options: LossOptions = {}): FigureModelInput {
   const smoothing = options.smoothing ?? 0;
-  const log = options.logScale ?? false;
+  const log = options.logScale ?? prefersLogScale([losses.dLoss, losses.gLoss]);
   const series: Series[] = [];
   for (const [key, label, color] of [['dLoss', 'D loss', 'dLoss'], ['gLoss', 'G loss', 'gLoss']] as const) {
     const raw = losses[key];
@@ -200,7 +202,7 @@ export function samplesFigure(step: number, arrays: Arrays, layers: Partial<Laye
     const h = need(arrays, 'heatmap');
     if (!heatBounds) throw new Error('the snapshot lacks the array heatmapBounds');
     model.heatmap = { res: h.shape[0] ?? 1, values: Array.from(h.data, (v) => (v === null || !Number.isFinite(v) ? null : v)), bounds: heatBounds };
-    series.unshift({ label: 'D(x): white 0 → green 1', color: 'heat', style: 'legend', points: [] });
+    series.unshift({ label: 'D(x): purple 0 → white 0.5 → green 1', color: 'heat', style: 'legend', points: [] });
   }
   if (on.manifold) {
     series.push({ label: 'G manifold (noise grid)', color: 'manifold', style: 'line', points: manifoldLines(need(arrays, 'manifold')) });
@@ -257,7 +259,7 @@ export function featuresFigure(step: number, arrays: Arrays, phase: PhaseChoice,
     });
   }
   const shown = phases.length > 1 ? `${PHASE_LABEL[phases[0]!]} and ${PHASE_LABEL[phases[1]!]}` : PHASE_LABEL[phases[0]!];
-  return withBounds({
+  return {
     figure: 'features',
     title: "D's feature space",
     subtitle: [`iteration ${step}, ${shown}`, axes.note].filter(Boolean).join(' · '),
@@ -265,7 +267,27 @@ export function featuresFigure(step: number, arrays: Arrays, phase: PhaseChoice,
     yTitle: axes.yTitle,
     series,
     step,
-  });
+    ...stepPhasesBounds(arrays, projection),
+  };
+}
+
+/**
+ * One set of axes for every phase of a step (before D, after D, after G, both overlays): fitted
+ * to all three phases' features and centroids, so switching the phase never moves the axes and a
+ * before/after pair is read on identical axes.
+ */
+function stepPhasesBounds(arrays: Arrays, projection?: Projection): { bounds?: Bounds } {
+  const c = arrays.get('centroids');
+  const all: Array<{ points: Array<Point | null> }> = [];
+  for (const p of PHASES) {
+    for (const set of ['real', 'fake'] as const) {
+      const a = arrays.get(`features.${set}.${p}`);
+      if (a) all.push({ points: projectRows(a, projection) });
+      if (c) all.push({ points: [centroid(c, p, set, projection)] });
+    }
+  }
+  const bounds = fittedBounds({ series: all });
+  return bounds ? { bounds } : {};
 }
 
 export interface CentroidStep {
@@ -314,9 +336,10 @@ export interface MetricPoint {
 /** The quality metrics over the run (the claims' measures are left to the claims strip). */
 export function metricsFigure(points: readonly MetricPoint[], options: { cursor?: number; logScale?: boolean } = {}): FigureModelInput {
   const names = [...new Set(points.flatMap((p) => Object.keys(p.metrics)))].filter((n) => !n.startsWith('claim.')).sort();
-  const log = options.logScale ?? false;
+  // Unset: a log axis when the curves shown span more than two decades (as the losses).
+  const log = options.logScale ?? prefersLogScale(names.slice(0, 6).map((n) => points.map((p) => p.metrics[n])));
   const series: Series[] = names.slice(0, 6).map((name, i) => ({
-    label: name,
+    label: metricLabel(name),
     color: `metric${i}` as Series['color'],
     style: 'line',
     points: points.map((p) => {
