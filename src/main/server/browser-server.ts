@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ApiError } from '../../shared/contract.js';
-import { ClientFrameSchema, SOCKET_PATH, TOKEN_PARAM } from '../../shared/wire.js';
+import { ClientFrameSchema, PingFrameSchema, SOCKET_PATH, TOKEN_CHECK_PATH, TOKEN_PARAM } from '../../shared/wire.js';
 import type { GanLabApp } from '../app.js';
 import { toApiError } from '../service/handlers.js';
 
@@ -60,6 +60,12 @@ export async function serveBrowserMode(options: ServeOptions): Promise<BrowserSe
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405).end();
+      return;
+    }
+    if (url.pathname === TOKEN_CHECK_PATH) {
+      // Tells a tab whose socket was refused why; from our own page only, like the socket.
+      const status = req.headers.origin !== undefined && req.headers.origin !== origin ? 403 : sameToken(url.searchParams.get(TOKEN_PARAM), token) ? 204 : 401;
+      res.writeHead(status, { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' }).end();
       return;
     }
     let rel: string;
@@ -115,6 +121,11 @@ export async function serveBrowserMode(options: ServeOptions): Promise<BrowserSe
           raw = JSON.parse(String(data));
         } catch {
           throw new ApiError('malformed frame: not JSON', 'invalid');
+        }
+        const ping = PingFrameSchema.safeParse(raw);
+        if (ping.success) {
+          ws.send(JSON.stringify({ pong: ping.data.ping }));
+          return;
         }
         const parsed = ClientFrameSchema.safeParse(raw);
         if (!parsed.success) throw new ApiError('malformed frame: expected {id, name, payload}', 'invalid');
