@@ -15,6 +15,7 @@ import type { GanLabApp } from '../../src/main/app.js';
 import type { BrowserServer } from '../../src/main/server/browser-server.js';
 import type { RunRow } from '../../src/main/store/index.js';
 import { ARTIFACTS, launchChromium, startBrowserMode } from '../helpers/browser.js';
+import { DEFAULT_SMOOTHING } from '../../src/shared/smoothing.js';
 import { finishedRun } from '../helpers/runs.js';
 import { tempDir } from '../helpers/tmp.js';
 
@@ -71,8 +72,20 @@ describe('compare, end to end in Chromium', () => {
     await page.getByTestId('compare-selected').click();
     await expect.poll(() => page.evaluate(() => location.hash)).toBe(`#/compare/${runs.map((r) => r.id).join(',')}`);
 
-    // One line per run, named, in the pickers' order and colours.
-    await expect.poll(chartSeries, { timeout: 15_000 }).toEqual(runs.map((r) => r.name));
+    // One line per run, named, in the pickers' order and colours, smoothed by the default (raw faint beneath).
+    await expect.poll(chartSeries, { timeout: 15_000 }).toEqual(runs.flatMap((r) => [`${r.name} (raw)`, `${r.name} (smoothed ${DEFAULT_SMOOTHING})`]));
+    expect(Number(await page.getByTestId('compare-smoothing').inputValue())).toBe(DEFAULT_SMOOTHING);
+    // Log scale is the model's own choice until ticked: the box shows what the chart draws, and only a tick sends logScale.
+    const logBox = page.getByTestId('compare-log-scale');
+    expect(await logBox.getAttribute('data-auto')).toBe('true');
+    const yScale = () => page.getByTestId('compare-overlay').getAttribute('data-y-scale');
+    const auto = await yScale();
+    expect(await logBox.isChecked()).toBe(auto === 'logarithmic');
+    await logBox.setChecked(auto !== 'logarithmic');
+    await expect.poll(yScale, { timeout: 10_000 }).toBe(auto === 'logarithmic' ? 'linear' : 'logarithmic');
+    expect(await logBox.getAttribute('data-auto')).toBe('false');
+    await logBox.setChecked(auto === 'logarithmic');
+    await expect.poll(yScale, { timeout: 10_000 }).toBe(auto);
     for (const [i, run] of runs.entries()) expect(await page.getByTestId(`compare-run-${i}`).inputValue()).toBe(String(run.id));
     expect(await page.getByTestId('compare-swatch').first().getAttribute('data-color')).toBe('run0');
     await shot('01-overview');
@@ -133,6 +146,13 @@ describe('compare, end to end in Chromium', () => {
     const measures = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('data-measure')));
     expect(measures).toEqual(expect.arrayContaining(['msPerIteration', 'stability.d', 'stability.g', 'metric.slicedWasserstein', 'metric.mmd2', 'claim.real-features-still', 'claim.losses-balance']));
     for (let i = 0; i < measures.length; i++) expect(await rows.nth(i).getByTestId('metrics-cell').count()).toBe(3);
+    // Metrics under their labels, with direction and definition (not mmd2 / onCurveFraction).
+    const label = (name: string) => page.locator(`[data-measure="metric.${name}"] [data-testid="metrics-label"]`);
+    expect(await label('slicedWasserstein').textContent()).toMatch(/^\s*Sliced Wasserstein ↓\s*lower is better/);
+    expect(await label('mmd2').textContent()).toContain('MMD²');
+    expect(await label('onCurveFraction').getByTestId('metrics-definition').textContent()).toMatch(/untrained generator can score 1\.0 at iteration 0/);
+    expect(await label('mmd2').getAttribute('title')).toMatch(/maximum mean discrepancy.*lower is better.*\(mmd2\)/);
+    expect(await page.getByTestId('compare-series').locator('option[value="xCoverage"]').textContent()).toBe('x-coverage ↑');
     expect(await page.locator('[data-measure="msPerIteration"] [data-best="true"]').count()).toBe(1);
     await page.getByTestId('compare-metrics-table').scrollIntoViewIfNeeded();
     await shot('05-tables');
@@ -174,6 +194,14 @@ describe('compare, end to end in Chromium', () => {
     await expect.poll(() => page.getByTestId('compare-column').count(), { timeout: 10_000 }).toBe(4);
     expect(await page.getByTestId('compare-add').count()).toBe(0); // four is the most
     await expect.poll(() => page.locator('[data-testid="config-diff-row"][data-path="generator.hidden"]').count(), { timeout: 10_000 }).toBe(1);
+    // Layer lists as tables, not JSON: one per run, the tanh run's activations marked as different.
+    const hidden = page.locator('[data-testid="config-diff-row"][data-path="generator.hidden"]');
+    expect(await hidden.getByTestId('config-diff-layers').count()).toBe(4);
+    expect(await hidden.textContent()).not.toContain('{');
+    expect(await hidden.getByTestId('config-diff-layers').nth(3).locator('td.differs').allTextContents()).toEqual(['tanh', 'tanh']);
+    expect(await hidden.getByTestId('config-diff-layers').nth(1).locator('td.differs').count()).toBe(0);
+    await hidden.scrollIntoViewIfNeeded();
+    await page.getByTestId('compare-config-diff').screenshot({ path: path.join(ARTIFACTS, 'compare-07-config-diff-layers.png') });
     await shot('06-four-runs');
 
     await page.getByTestId('compare-remove-1').click();
