@@ -13,6 +13,8 @@ export default defineConfig({
         input: {
           index: resolve(root, 'src/main/electron/main.ts'),
           trainer: resolve(root, 'src/main/host/trainer-process.ts'),
+          // long exports, drawn off the main process's thread (figures/worker-renderer.ts)
+          'render-worker': resolve(root, 'src/main/figures/render-worker.ts'),
         },
         external: ['better-sqlite3', '@tensorflow/tfjs-node', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm'],
       },

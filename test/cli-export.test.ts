@@ -1,13 +1,17 @@
 /**
  * `gan-lab export` as a person runs it: figures as images, GIFs, data, one file per step, and
- * bad flags refused in one line that names the flag.
+ * bad flags refused in one line that names the flag; a long export's progress on a terminal, and
+ * Ctrl-C cancelling it with nothing written.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { loadImage } from '@napi-rs/canvas';
 import { decompressFrames, parseGIF } from 'gifuct-js';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EXIT_CANCELLED, exportCommand } from '../src/main/cli/export.js';
+import { ExitWith } from '../src/main/cli/train.js';
 import { openStore } from '../src/main/store/index.js';
 import { BIN, cli, cliJson } from './helpers/cli.js';
 import { finishedRun } from './helpers/runs.js';
@@ -104,5 +108,91 @@ describe('gan-lab export', () => {
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toMatch(/^gan-lab: losses cannot be a GIF: it spans the whole run/);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('gan-lab export: progress and Ctrl-C', () => {
+  const longDb = path.join(dir, 'long-export.db');
+  let longRun = '';
+
+  beforeAll(async () => {
+    const store = openStore(longDb);
+    try {
+      // 121 snapshots: a GIF long enough to be interrupted midway
+      longRun = String((await finishedRun(store, { name: 'long gif', iterations: 240, snapshotEvery: 2 })).id);
+    } finally {
+      store.close();
+    }
+  }, 120_000);
+
+  /** A fake terminal for the bar: what was written, with isTTY set so cli-progress draws. */
+  function terminal() {
+    const chunks: string[] = [];
+    const stream = Object.assign(new PassThrough(), { isTTY: true, columns: 100, cursorTo: () => true, clearLine: () => true, moveCursor: () => true });
+    stream.on('data', (d: Buffer) => chunks.push(d.toString()));
+    return { stream: stream as unknown as NodeJS.WriteStream, text: () => chunks.join('') };
+  }
+
+  it('shows "frame N of M" on a terminal while a GIF is drawn, and the GIF is whole', async () => {
+    const out = path.join(dir, 'progress.gif');
+    const tty = terminal();
+    const store = openStore(db);
+    try {
+      await exportCommand(store, run, { figure: 'samples', format: 'gif', out }, { progress: tty.stream, onInterrupt: () => () => {} });
+    } finally {
+      store.close();
+    }
+    expect(tty.text()).toContain('frame 5 of 5');
+    expect(tty.text()).toMatch(/frame [1-4] of 5/);
+    expect(decompressFrames(parseGIF(new Uint8Array(readFileSync(out)).buffer), false)).toHaveLength(5);
+  });
+
+  it('a Ctrl-C cancels a GIF midway: exit 130, one line said, no file written', async () => {
+    const out = path.join(dir, 'cancelled.gif');
+    const store = openStore(longDb);
+    const tty = terminal();
+    let interrupt: () => void = () => {};
+    const seen: string[] = [];
+    tty.stream.on('data', (d: Buffer) => {
+      seen.push(d.toString());
+      // the bar redraws at most 10 times a second, so it may skip a frame number
+      if (/frame [1-9]\d* of 121/.test(d.toString())) interrupt();
+    });
+    try {
+      const err = await exportCommand(store, longRun, { figure: 'features', format: 'gif', out }, { progress: tty.stream, onInterrupt: (cancel) => ((interrupt = cancel), () => {}) }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(ExitWith);
+      expect((err as ExitWith).code).toBe(EXIT_CANCELLED);
+    } finally {
+      store.close();
+    }
+    expect(existsSync(out)).toBe(false);
+    expect(seen.join('')).not.toContain('frame 121 of 121');
+  });
+
+  it('as a person runs it in a terminal: Ctrl-C on an --all-steps export exits 130 and leaves no folder', async () => {
+    const outDir = path.join(dir, 'ctrl-c');
+    mkdirSync(outDir);
+    // `script` gives the CLI a real terminal; ^C typed into it reaches the CLI as SIGINT.
+    const command = [process.execPath, BIN, 'export', longRun, '--figure', 'samples', '--format', 'png', '--all-steps', '--out-dir', outDir, '--db', longDb]
+      .map((a) => `'${a.replace(/'/g, "'\\''")}'`)
+      .join(' ');
+    const child = spawn('script', ['-qfec', command, '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, GAN_LAB_DB: '', TERM: 'xterm' } });
+    let output = '';
+    let sent = false;
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+      if (!sent && /frame [2-9]\d* of 121/.test(output)) {
+        sent = true;
+        child.stdin.write('\x03');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(sent, output).toBe(true);
+    expect(code, output).toBe(EXIT_CANCELLED);
+    expect(output).toContain('export cancelled; nothing was written');
+    expect(readdirSync(outDir)).toEqual([]);
   });
 });

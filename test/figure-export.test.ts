@@ -301,15 +301,15 @@ describe('one set of axes for a run, on screen too', () => {
 });
 
 describe('one file per step', () => {
-  it('writes step-NNNNNN files into a new folder named for the run, figure and time', () => {
+  it('writes step-NNNNNN files into a new folder named for the run, figure and time', async () => {
     const root = path.join(dir, 'exports');
-    const a = exportFigureBatch(store, article, { figure: 'samples', layers: { heatmap: true } }, 'png', style(), root);
+    const a = await exportFigureBatch(store, article, { figure: 'samples', layers: { heatmap: true } }, 'png', style(), root);
     expect(path.dirname(a.directory)).toBe(root);
     expect(path.basename(a.directory)).toMatch(/^article-run-1-samples-\d{8}-\d{6}(-\d+)?$/);
     expect(a.files).toBe(5);
     expect(readdirSync(a.directory).sort()).toEqual(['step-000000.png', 'step-000050.png', 'step-000100.png', 'step-000150.png', 'step-000199.png']);
     // a second export never writes into the first one's folder
-    const b = exportFigureBatch(store, article, { figure: 'features' }, 'json', style(), root);
+    const b = await exportFigureBatch(store, article, { figure: 'features' }, 'json', style(), root);
     expect(b.directory).not.toBe(a.directory);
     const models = readdirSync(b.directory)
       .sort()
@@ -319,8 +319,8 @@ describe('one file per step', () => {
     expect(models[0]!.bounds).toBeDefined();
   });
 
-  it('refuses losses and metrics, and an unknown step', () => {
-    expect(() => exportFigureBatch(store, article, { figure: 'losses' }, 'csv', style(), dir)).toThrow(/^losses cannot be exported one file per step/);
+  it('refuses losses and metrics, and an unknown step', async () => {
+    await expect(exportFigureBatch(store, article, { figure: 'losses' }, 'csv', style(), dir)).rejects.toThrow(/^losses cannot be exported one file per step/);
     expect(() => exportFigure(store, article, { figure: 'samples', step: 7 }, 'png', style())).toThrow(/no snapshot at step 7/);
     expect(existsSync(path.join(dir, 'article-run-1-losses'))).toBe(false);
   });

@@ -3,6 +3,7 @@
  * before its handler runs, every failure is an ApiError a person can read, every happy-path
  * response has the contract's shape, and a run bundle round-trips exactly (or is refused whole).
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -241,9 +242,14 @@ describe('a run trained in-process', () => {
     expect([bytes.readUInt32BE(16), bytes.readUInt32BE(20)]).toEqual([600, 400]); // the PNG header's size
     const gif = await refusal('figures.export', { runId, figure: 'losses', format: 'gif' });
     expect([gif.kind, gif.message]).toEqual(['conflict', expect.stringMatching(/^losses cannot be a GIF/)]);
+    // browser mode never writes on the server: every step comes back as one zip to download
     const batch = await call('figures.exportBatch', { runId, figure: 'centroids', format: 'csv' });
-    expect(path.dirname(batch.directory)).toBe(path.join(dir, 'exports'));
-    expect(batch.files).toBe(4);
+    if (!('base64' in batch)) throw new Error('browser mode answers with a zip, not a folder');
+    expect(batch).toMatchObject({ mime: 'application/zip', files: 4 });
+    expect(Object.keys(unzipSync(Buffer.from(batch.base64, 'base64'))).length).toBe(4);
+    expect(existsSync(path.join(dir, 'exports'))).toBe(false);
+    // cancelling a job that has ended (or never ran) is no error
+    expect(await call('exports.cancel', { jobId: 'ended-job' })).toEqual({ ok: true });
   });
 
   it('carries NaN and infinities as null in losses, snapshot arrays and metrics', async () => {
@@ -275,15 +281,19 @@ describe('a run trained in-process', () => {
     const before = runCount(app.store);
     const bundle = await call('runs.exportBundle', { runId });
     expect(bundle.fileName).toBe('trained.ganrun');
-    const imported = await call('runs.importBundle', { base64: bundle.base64 });
+    const outcome = await call('runs.importBundle', { base64: bundle.base64, onDuplicate: 'copy' });
+    if (outcome.outcome !== 'imported') throw new Error(`expected an import, got ${outcome.outcome}`);
+    const imported = outcome.run;
     expect(runCount(app.store)).toBe(before + 1);
     expect(imported.id).not.toBe(runId);
 
     const a = await call('runs.get', { runId });
     const b = await call('runs.get', { runId: imported.id });
-    const { id: _a, createdAt: _ca, finishedAt: _fa, ...restA } = a;
-    const { id: _b, createdAt: _cb, finishedAt: _fb, ...restB } = b;
+    // the same run, imported again as a copy: its dates are the original's, its name says copy
+    const { id: _a, name: nameA, ...restA } = a;
+    const { id: _b, name: nameB, ...restB } = b;
     expect(restB).toEqual(restA);
+    expect(nameB).toBe(`${nameA} (copy)`);
     expect(b).toMatchObject({ status: 'finished', iterationsDone: 30, lastCheckpoint: 30 });
 
     expect(await call('runs.losses', { runId: imported.id })).toEqual(await call('runs.losses', { runId }));
@@ -306,8 +316,10 @@ describe('a run trained in-process', () => {
   it('a run with no records yet round-trips too', async () => {
     const run = await call('runs.create', { config: tiny(), name: 'empty one', start: false });
     const bundle = await call('runs.exportBundle', { runId: run.id });
-    const imported = await call('runs.importBundle', { base64: bundle.base64 });
-    expect(imported).toMatchObject({ name: 'empty one', status: 'created', iterationsDone: 0, lastCheckpoint: null });
+    const outcome = await call('runs.importBundle', { base64: bundle.base64, onDuplicate: 'copy' });
+    if (outcome.outcome !== 'imported') throw new Error(`expected an import, got ${outcome.outcome}`);
+    const imported = outcome.run;
+    expect(imported).toMatchObject({ name: 'empty one (copy)', status: 'created', iterationsDone: 0, lastCheckpoint: null });
     expect(await call('runs.losses', { runId: imported.id })).toEqual({ iterations: [], dLoss: [], gLoss: [] });
   });
 
@@ -515,7 +527,13 @@ const MALFORMED: Record<RequestName, Array<[payload: unknown, field: string]>> =
     [{ runId: 1, step: 0, names: 'real' }, 'names'],
   ],
   'runs.exportBundle': [[{ runId: {} }, 'runId']],
+  'exports.cancel': [
+    [{}, 'jobId'],
+    [{ jobId: '' }, 'jobId'],
+    [{ jobId: 'x'.repeat(65) }, 'jobId'],
+  ],
   'runs.importBundle': [
+    [{ base64: 'AA==', onDuplicate: 'maybe' }, 'onDuplicate'],
     [{ base64: 7 }, 'base64'],
     [{ base64: '' }, 'base64'],
     [{}, 'base64'],

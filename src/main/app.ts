@@ -5,6 +5,7 @@
  */
 import type { EventName, EventOf } from '../shared/contract.js';
 import type { BackendChoice } from './engine/backend.js';
+import type { RenderExports } from './figures/render-job.js';
 import type { EngineChoice } from './engine/trainer.js';
 import type { SpawnWorker } from './host/protocol.js';
 import { TrainerHost } from './host/trainer-host.js';
@@ -29,6 +30,8 @@ export interface AppOptions {
   nativeBinding?: string;
   backend?: BackendChoice;
   engine?: EngineChoice;
+  /** Where long exports are drawn (Electron: a worker thread, so its main process never stalls). */
+  renderExports?: RenderExports;
 }
 
 export function createApp(options: AppOptions): GanLabApp {
@@ -42,7 +45,15 @@ export function createApp(options: AppOptions): GanLabApp {
     listeners.add(listener);
     return () => void listeners.delete(listener);
   };
-  const handlers = createHandlers({ store, host, transport: options.transport, notifyRunsChanged: () => emit('runs.changed', {}), subscribe });
+  const handlers = createHandlers({
+    store,
+    host,
+    transport: options.transport,
+    notifyRunsChanged: () => emit('runs.changed', {}),
+    subscribe,
+    exportProgress: (p) => emit('export.progress', p),
+    ...(options.renderExports ? { renderExports: options.renderExports } : {}),
+  });
   let closed = false;
   return {
     store,

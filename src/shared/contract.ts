@@ -65,6 +65,8 @@ export const SnapshotSchema = z.strictObject({
 export type SnapshotData = z.infer<typeof SnapshotSchema>;
 
 const ok = z.strictObject({ ok: z.literal(true) });
+/** Names a long export so its progress events and a cancel can find it (the renderer makes one per export). */
+const exportJobId = z.string().min(1).max(64);
 
 /** Which figure, and how: shared by figures.model and every export. */
 const FigureOptions = {
@@ -198,13 +200,16 @@ export const REQUESTS = {
   'figures.model': { request: z.strictObject({ runId, ...FigureOptions }), response: FigureModelSchema },
   /** One figure as a file: the bytes come back for the renderer to save. */
   'figures.export': {
-    request: z.strictObject({ runId, ...FigureOptions, format: z.enum(EXPORT_FORMATS), style: ExportStyleSchema.partial().optional() }),
+    request: z.strictObject({ runId, ...FigureOptions, format: z.enum(EXPORT_FORMATS), style: ExportStyleSchema.partial().optional(), jobId: exportJobId.optional() }),
     response: z.strictObject({ fileName: z.string(), mime: z.string(), base64: z.string() }),
   },
-  /** One file per snapshot step into a new folder under the app's export directory. */
+  /** One file per snapshot step: in browser mode one zip to download, in the desktop app a new folder under the app's export directory. */
   'figures.exportBatch': {
-    request: z.strictObject({ runId, ...FigureOptions, format: z.enum(['png', 'svg', 'pdf', 'csv', 'json']), style: ExportStyleSchema.partial().optional() }),
-    response: z.strictObject({ directory: z.string(), files: z.int() }),
+    request: z.strictObject({ runId, ...FigureOptions, format: z.enum(['png', 'svg', 'pdf', 'csv', 'json']), style: ExportStyleSchema.partial().optional(), jobId: exportJobId.optional() }),
+    response: z.union([
+      z.strictObject({ directory: z.string(), files: z.int() }),
+      z.strictObject({ fileName: z.string(), mime: z.string(), base64: z.string(), files: z.int() }),
+    ]),
   },
   'compare.summary': { request: z.strictObject({ runIds }), response: CompareSummarySchema },
   'compare.model': { request: z.strictObject(CompareOptions), response: FigureModelSchema },
@@ -214,16 +219,27 @@ export const REQUESTS = {
   },
   'runs.exportBundle': {
     request: RunRef,
+  /** Stops a GIF or batch export started with this jobId (its request then fails as 'cancelled'); an ended job is no error. */
+  'exports.cancel': { request: z.strictObject({ jobId: exportJobId }), response: ok },
     response: z.strictObject({ fileName: z.string(), base64: z.string() }),
   },
   'runs.importBundle': {
-    request: z.strictObject({ base64: z.string().min(1).max(400_000_000) }),
-    response: RunSummarySchema,
+    request: z.strictObject({ base64: z.string().min(1).max(400_000_000), onDuplicate: z.enum(['ask', 'skip', 'copy']).default('ask') }),
+    response: z.discriminatedUnion('outcome', [
+      z.strictObject({ outcome: z.literal('imported'), run: RunSummarySchema }),
+      z.strictObject({ outcome: z.literal('skipped'), run: RunSummarySchema }),
+      z.strictObject({ outcome: z.literal('duplicate'), existing: RunSummarySchema, bundleName: z.string() }),
+    ]),
   },
 } as const;
 
 /** Everything main pushes to the renderer. */
 export const EVENTS = {
+  /**
+   * A bundle whose run is already in the library (same creation date, seed and configuration):
+   * 'ask' answers `duplicate` without importing, 'skip' imports nothing, 'copy' adds it again.
+   * An import keeps the run's original creation and finish dates.
+   */
   'run.progress': z.strictObject({ runId, iterationsDone: z.int(), iterationsPlanned: z.int(), msPerIteration: z.number(), status: RunStatusSchema }),
   'run.losses': z.strictObject({ runId, iterations: z.array(z.number()), dLoss: z.array(z.number().nullable()), gLoss: z.array(z.number().nullable()) }),
   'run.snapshot': z.strictObject({ runId, iteration: z.int() }),
@@ -237,6 +253,8 @@ export type RequestOf<K extends RequestName> = z.input<(typeof REQUESTS)[K]['req
 export type ParsedRequestOf<K extends RequestName> = z.output<(typeof REQUESTS)[K]['request']>;
 export type ResponseOf<K extends RequestName> = z.output<(typeof REQUESTS)[K]['response']>;
 export type EventOf<K extends EventName> = z.output<(typeof EVENTS)[K]>;
+  /** A long export's frames done of its total, after each frame (jobId: the request's). */
+  'export.progress': z.strictObject({ jobId: exportJobId, done: z.int().min(0), total: z.int().min(1) }),
 
 export const REQUEST_NAMES = Object.keys(REQUESTS) as RequestName[];
 export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
@@ -249,7 +267,7 @@ export interface GanLabApi {
 }
 
 /** A failed request as it crosses any transport: a message a person can read, and its kind. */
-export const ErrorReplySchema = z.strictObject({ error: z.strictObject({ message: z.string(), kind: z.enum(['invalid', 'not-found', 'conflict', 'internal']) }) });
+export const ErrorReplySchema = z.strictObject({ error: z.strictObject({ message: z.string(), kind: z.enum(['invalid', 'not-found', 'conflict', 'internal', 'cancelled']) }) });
 export type ErrorReply = z.infer<typeof ErrorReplySchema>;
 
 export class ApiError extends Error {

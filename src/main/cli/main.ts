@@ -18,7 +18,7 @@ import { APP_VERSION } from '../service/version.js';
 import { collect, layerList, nonNegativeInt, numberWithin, positiveInt, smoothingWeight } from './args.js';
 import { exportCommand, type ExportFlags } from './export.js';
 import { printJson, printRun, printRunsTable, runJson } from './output.js';
-import { serveCommand, startCommand } from './serve.js';
+import { serveCommand, startCommand, type ServeFlags } from './serve.js';
 import { sweepCommand } from './sweep.js';
 import { configFromFlags, EXIT_CODES_HELP, exitFor, ExitWith, runTraining, trainCommand, type TrainFlags } from './train.js';
 
@@ -128,17 +128,22 @@ export function buildProgram(): Command {
     .option('--out <file>', 'output file, or - for standard output (default: a generated name in the current folder)')
     .addOption(new Option('--all-steps', 'one file per snapshot step, into a new folder').conflicts(['out', 'step']))
     .option('--out-dir <dir>', 'with --all-steps: where the new folder goes (default: the current folder)')
-    .action((ref: string, flags: CommonFlags & ExportFlags) => withStore(flags, (store) => exportCommand(store, ref, flags)));
+    .action((ref: string, flags: CommonFlags & ExportFlags) => withStore(flags, (store) => exportCommand(store, ref, flags)))
+    .addHelpText('after', '\nA GIF or --all-steps shows its progress on a terminal; Ctrl-C cancels it with nothing written (exit 130).');
 
   withCommon(program.command('serve').description('browser mode: serve the app on 127.0.0.1 for a browser'))
     .option('--port <n>', 'port (default: any free one)', nonNegativeInt)
-    .action(async (flags: CommonFlags & { port?: number }) => {
+    .option('--new-token', 'replace the access token kept beside the database (addresses printed before stop working)')
+    .option('--no-open', 'do not open the address in the default browser')
+    .action(async (flags: CommonFlags & Omit<ServeFlags, 'db'>) => {
       await serveCommand({ ...flags, db: flags.db ?? defaultDbPath() });
     });
 
   withCommon(program.command('start').description('start the desktop app (browser mode where Electron is not installed)'))
     .option('--port <n>', 'port for browser mode', nonNegativeInt)
-    .action(async (flags: CommonFlags & { port?: number }) => {
+    .option('--new-token', "browser mode: replace the access token kept beside the database")
+    .option('--no-open', 'browser mode: do not open the address in the default browser')
+    .action(async (flags: CommonFlags & Omit<ServeFlags, 'db'>) => {
       await startCommand({ ...flags, db: flags.db ?? defaultDbPath() });
     });
 

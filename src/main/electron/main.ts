@@ -1,6 +1,7 @@
 /**
- * The Electron shell: one window, the contract over IPC, trainers in utility processes. This is
- * the only file that imports Electron in the main side.
+ * The Electron shell: one window, the contract over IPC, trainers in utility processes, long
+ * exports drawn on a worker thread (so the main process, and with it the window, never stalls
+ * for a 262-frame GIF). This is the only file that imports Electron in the main side.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { REQUESTS } from '../../shared/contract.js';
 import { IPC_EVENT, IPC_REQUEST } from '../../shared/ipc-channels.js';
 import { createApp, type GanLabApp } from '../app.js';
 import { APP_NAME, DB_FILE_NAME } from '../app-paths.js';
+import { workerRenderer } from '../figures/worker-renderer.js';
 import type { HostMessage, SpawnWorker, TrainerMessage } from '../host/protocol.js';
 import { toApiError } from '../service/handlers.js';
 import { isAppUrl, WEB_PREFERENCES } from './security.js';
@@ -42,6 +44,12 @@ const spawnUtilityWorker: SpawnWorker = () => {
     kill: () => void child.kill(),
   };
 };
+
+/** electron-vite builds the export worker beside the main bundle; from the sources it runs through tsx. */
+function exportWorker(): string | undefined {
+  const built = path.join(here, 'render-worker.js');
+  return existsSync(built) ? built : undefined;
+}
 
 let ganlab: GanLabApp | undefined;
 
@@ -76,6 +84,7 @@ app.whenReady().then(() => {
     dbPath: dbArg ? dbArg.slice('--db='.length) : path.join(app.getPath('userData'), DB_FILE_NAME),
     transport: 'electron',
     spawnWorker: spawnUtilityWorker,
+    renderExports: workerRenderer(exportWorker()),
     ...(binding ? { nativeBinding: binding } : {}),
   });
   const win = createWindow();

@@ -5,6 +5,7 @@
  * config valid — before anything is written, and then written in one transaction.
  * fflate: a small, well-kept zip codec (no native parts), rather than a hand-written one.
  */
+import { createHash } from 'node:crypto';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { z } from 'zod';
 import { RUN_STATUSES } from '../../shared/contract.js';
@@ -42,6 +43,8 @@ const Manifest = z.strictObject({
     iterationsDone: z.int(),
     msPerIteration: z.number().nullable(),
     createdAt: z.string(),
+    /** Left out by bundles made before the finish date was kept. */
+    finishedAt: z.string().nullable().optional(),
     tags: z.array(z.string()),
   }),
   snapshots: z.array(z.strictObject({ iteration: z.int(), metrics: z.record(z.string(), z.number().nullable()), arrays: z.array(z.string()) })),
@@ -88,6 +91,7 @@ export function exportBundle(store: RunStore, runId: number): { fileName: string
       iterationsDone: run.iterationsDone,
       msPerIteration: run.msPerIteration,
       createdAt: run.createdAt,
+      finishedAt: run.finishedAt,
       tags: run.tags,
     },
     snapshots,
@@ -117,8 +121,37 @@ function readArray(files: Record<string, Uint8Array>, e: Entry): ArrayBufferView
   }
 }
 
-/** Checks a bundle whole, then adds it as a new run. */
-export function importBundle(store: RunStore, bytes: Uint8Array): RunRow {
+export type OnDuplicate = 'ask' | 'skip' | 'copy';
+export type ImportOutcome =
+  | { outcome: 'imported'; run: RunRow }
+  | { outcome: 'skipped'; run: RunRow }
+  | { outcome: 'duplicate'; existing: RunRow; bundleName: string };
+
+/** A configuration's identity: its validated form (defaults filled in, keys in the schema's order), hashed. */
+function configHash(config: unknown): string | null {
+  try {
+    return createHash('sha256').update(JSON.stringify(parseRunConfig(config))).digest('hex');
+  } catch {
+    return null; // a stored config this app no longer reads matches nothing
+  }
+}
+
+/**
+ * The library's run that this bundle was exported from (or an earlier import of it): the same
+ * creation date, seed and configuration. Runs keep their creation date through a bundle, so the
+ * three together name the original run.
+ */
+function findOriginal(store: RunStore, run: Manifest['run'], config: unknown): RunRow | undefined {
+  const hash = configHash(config);
+  return store.listRuns().find((r) => r.createdAt === run.createdAt && r.seed === run.seed && configHash(r.config) === hash);
+}
+
+/**
+ * Checks a bundle whole, then adds it as a new run with its original dates. A run already in the
+ * library is, by `onDuplicate`, reported without importing ('ask'), left alone ('skip') or added
+ * again as a copy ('copy').
+ */
+export function importBundle(store: RunStore, bytes: Uint8Array, onDuplicate: OnDuplicate = 'ask'): ImportOutcome {
   let files: Record<string, Uint8Array>;
   try {
     files = unzipSync(bytes);
@@ -160,9 +193,14 @@ export function importBundle(store: RunStore, bytes: Uint8Array): RunRow {
   }));
   const checkpoints: CheckpointRecord[] = m.checkpoints.map((c) => ({ iteration: c.iteration, state: need(c.array) as Uint8Array }));
 
-  return store.transaction(() => {
+  const original = findOriginal(store, m.run, config);
+  if (original && onDuplicate === 'ask') return { outcome: 'duplicate', existing: original, bundleName: m.run.name };
+  if (original && onDuplicate === 'skip') return { outcome: 'skipped', run: original };
+
+  const run = store.transaction(() => {
     const run = store.createRun({
-      name: m.run.name,
+      name: original ? `${m.run.name} (copy)` : m.run.name,
+      createdAt: m.run.createdAt,
       config,
       seed: m.run.seed,
       iterationsPlanned: m.run.iterationsPlanned,
@@ -173,6 +211,7 @@ export function importBundle(store: RunStore, bytes: Uint8Array): RunRow {
     });
     store.writeRecords(run.id, { losses, snapshots, iterationsDone: m.run.iterationsDone });
     for (const c of checkpoints) store.writeRecords(run.id, { checkpoint: c });
-    return store.updateRun(run.id, { msPerIteration: m.run.msPerIteration, iterationsDone: m.run.iterationsDone });
+    return store.updateRun(run.id, { msPerIteration: m.run.msPerIteration, iterationsDone: m.run.iterationsDone, finishedAt: m.run.finishedAt ?? null });
   });
+  return { outcome: 'imported', run };
 }

@@ -5,14 +5,17 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { zipSync, type Zippable } from 'fflate';
 import type { ExportStyle } from '../../shared/contract.js';
 import { ANIMATED_FIGURES, type FigureModel } from '../../shared/figures/model.js';
-import { modelCsv, modelJson } from '../figures/data.js';
-import { figureRenderer, renderGif, type FigureRenderer } from '../figures/render.js';
+import { figureRenderer, renderGif } from '../figures/render.js';
+import { encode, renderInProcess, type FileFormat, type RenderControl, type RenderExports } from '../figures/render-job.js';
 import type { RunRow, RunStore } from '../store/index.js';
 import { figureModel, type FigureRequest } from './figures.js';
 import { UserError } from './runs.js';
 import { APP_VERSION } from './version.js';
+
+export { encode } from '../figures/render-job.js';
 
 export type ExportFormat = 'png' | 'svg' | 'pdf' | 'gif' | 'csv' | 'json';
 
@@ -62,18 +65,6 @@ export function checkSize(style: ExportStyle, format: ExportFormat): void {
   const mp = (style.width * style.scale * style.height * style.scale) / 1e6;
   if (mp > MAX_MEGAPIXELS) {
     throw new UserError(`a ${style.width}x${style.height} figure at scale ${style.scale} is ${Math.round(mp)} megapixels; at most ${MAX_MEGAPIXELS} (lower the scale or the size)`);
-  }
-}
-
-/** One model as the bytes of a file: drawn (PNG, SVG, PDF) or its data (CSV, JSON, with `info` beside the model). */
-export function encode(model: FigureModel, format: Exclude<ExportFormat, 'gif'>, renderer: FigureRenderer, info: Record<string, unknown>): Buffer {
-  switch (format) {
-    case 'csv':
-      return Buffer.from(modelCsv(model), 'utf8');
-    case 'json':
-      return Buffer.from(modelJson(model, info), 'utf8');
-    default:
-      return renderer.render(model, format);
   }
 }
 
@@ -138,26 +129,71 @@ function newFolder(root: string, name: string): string {
   }
 }
 
-/** One file per snapshot step, `step-000123.<ext>`, with shared axes, into a new folder under `root`. */
-export function exportFigureBatch(
+/** How a long export runs: where it is drawn (in-process, or a worker thread), its progress and its cancel. */
+export interface JobOptions extends RenderControl {
+  render?: RenderExports;
+}
+
+/** A GIF over every snapshot step, frame by frame (see exportFigure for the one-call form). */
+export async function exportGif(store: RunStore, run: RunRow, req: FigureRequest, style: ExportStyle, options: JobOptions = {}): Promise<ExportedFile> {
+  checkSize(style, 'gif');
+  const models = stepModels(store, run, req, 'cannot be a GIF');
+  const { render = renderInProcess, ...control } = options;
+  const [bytes] = await render({ kind: 'gif', models, style }, control);
+  return { fileName: `${fileStem(run, req, undefined)}.gif`, mime: MIME_TYPES.gif, bytes: bytes! };
+}
+
+const stepFileName = (step: number | undefined, format: FileFormat) => `step-${String(step ?? 0).padStart(6, '0')}.${format}`;
+
+/** Every step's file, named `step-000123.<ext>`, drawn on the run's shared axes; nothing is written. */
+async function stepFiles(store: RunStore, run: RunRow, req: FigureRequest, format: FileFormat, style: ExportStyle, options: JobOptions) {
+  checkSize(style, format);
+  const models = stepModels(store, run, req, 'cannot be exported one file per step');
+  const { render = renderInProcess, ...control } = options;
+  const parts = await render({ kind: 'files', format, models, infos: models.map((m) => meta(run, req, m)), style }, control);
+  return models.map((m, i) => ({ name: stepFileName(m.step, format), bytes: parts[i]! }));
+}
+
+/**
+ * One file per snapshot step into a new folder under `root` (the desktop app, the CLI). The
+ * folder is made only once every file is drawn, so a cancelled export leaves nothing behind.
+ */
+export async function exportFigureBatch(
   store: RunStore,
   run: RunRow,
   req: FigureRequest,
-  format: Exclude<ExportFormat, 'gif'>,
+  format: FileFormat,
   style: ExportStyle,
   root: string,
-): { directory: string; files: number } {
-  checkSize(style, format);
-  const models = stepModels(store, run, req, 'cannot be exported one file per step');
+  options: JobOptions = {},
+): Promise<{ directory: string; files: number }> {
+  const files = await stepFiles(store, run, req, format, style, options);
   const directory = newFolder(root, `${slugOf(run)}-${req.figure}-${stamp(new Date())}`);
-  const renderer = figureRenderer(style); // one canvas for every file
-  for (const model of models) {
-    const file = path.join(directory, `step-${String(model.step ?? 0).padStart(6, '0')}.${format}`);
+  for (const f of files) {
+    const file = path.join(directory, f.name);
     try {
-      writeFileSync(file, encode(model, format, renderer, meta(run, req, model)));
+      writeFileSync(file, f.bytes);
     } catch (err) {
       throw writeError(file, err);
     }
   }
-  return { directory, files: models.length };
+  return { directory, files: files.length };
+}
+
+/** Already compressed formats are stored as they are; text is deflated. */
+const STORED: ReadonlySet<FileFormat> = new Set(['png', 'pdf']);
+
+/** One file per snapshot step as one zip, for a browser to download (browser mode never writes on the server). */
+export async function exportFigureZip(
+  store: RunStore,
+  run: RunRow,
+  req: FigureRequest,
+  format: FileFormat,
+  style: ExportStyle,
+  options: JobOptions = {},
+): Promise<ExportedFile & { files: number }> {
+  const files = await stepFiles(store, run, req, format, style, options);
+  const level = STORED.has(format) ? 0 : 6;
+  const entries: Zippable = Object.fromEntries(files.map((f) => [f.name, [new Uint8Array(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength), { level }]]));
+  return { fileName: `${slugOf(run)}-${req.figure}-every-step-${format}.zip`, mime: 'application/zip', bytes: zipSync(entries), files: files.length };
 }

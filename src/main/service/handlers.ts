@@ -25,7 +25,8 @@ import type { TrainerHost } from '../host/trainer-host.js';
 import type { RunRow, RunStore } from '../store/index.js';
 import { BundleError, exportBundle, importBundle } from './bundle.js';
 import { compareExport, compareModel, compareSummary } from './compare.js';
-import { exportFigure, exportFigureBatch, type ExportedFile } from './figure-export.js';
+import { ExportCancelled, type RenderExports } from '../figures/render-job.js';
+import { exportFigure, exportFigureBatch, exportFigureZip, exportGif, type ExportedFile, type JobOptions } from './figure-export.js';
 import { figureModel } from './figures.js';
 import { createRun, requireRun, runClaims, UserError } from './runs.js';
 import { createSweep, trainSweep } from './sweep.js';
@@ -40,6 +41,10 @@ export interface HandlerContext {
   /** The host's events (a sweep listens for its runs' ends to start the next). */
   subscribe(listener: (name: string, payload: unknown) => void): () => void;
 }
+  /** Tells every connected window how far a long export has got. */
+  exportProgress?(payload: { jobId: string; done: number; total: number }): void;
+  /** Where long exports are drawn (default: in-process, between event-loop turns; Electron: a worker thread). */
+  renderExports?: RenderExports;
 
 export type Handlers = { [K in RequestName]: (payload: ParsedRequestOf<K>) => ResponseOf<K> | Promise<ResponseOf<K>> };
 
@@ -91,6 +96,24 @@ export function createHandlers(ctx: HandlerContext): Handlers {
   };
   const idle = (runId: number) => {
     const run = requireRun(store, runId);
+  /** Long exports in flight, by the jobId their request gave, so exports.cancel can stop them. */
+  const jobs = new Map<string, AbortController>();
+  async function asJob<T>(jobId: string | undefined, work: (options: JobOptions) => Promise<T>): Promise<T> {
+    const controller = new AbortController();
+    if (jobId !== undefined) {
+      if (jobs.has(jobId)) throw new ApiError(`export ${jobId} is already running`, 'conflict');
+      jobs.set(jobId, controller);
+    }
+    try {
+      return await work({
+        signal: controller.signal,
+        ...(ctx.renderExports ? { render: ctx.renderExports } : {}),
+        ...(jobId !== undefined && ctx.exportProgress ? { onProgress: (done: number, total: number) => ctx.exportProgress!({ jobId, done, total }) } : {}),
+      });
+    } finally {
+      if (jobId !== undefined) jobs.delete(jobId);
+    }
+  }
     if (host.isActive(runId)) throw new UserError(`run ${runId} is training; stop it first`);
     return run;
   };
@@ -166,9 +189,28 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     },
     'runs.claims': ({ runId, step }) => runClaims(store, requireRun(store, runId), step),
     'figures.model': ({ runId, ...req }) => figureModel(store, requireRun(store, runId), req),
-    'figures.export': ({ runId, format, style, ...req }) => asFile(exportFigure(store, requireRun(store, runId), req, format, ExportStyleSchema.parse(style ?? {}))),
-    'figures.exportBatch': ({ runId, format, style, ...req }) =>
-      exportFigureBatch(store, requireRun(store, runId), req, format, ExportStyleSchema.parse(style ?? {}), path.join(path.dirname(store.file), 'exports')),
+    'figures.export': async ({ runId, format, style, jobId, ...req }) => {
+      const run = requireRun(store, runId);
+      const s = ExportStyleSchema.parse(style ?? {});
+      if (format !== 'gif') return asFile(exportFigure(store, run, req, format, s));
+      return asFile(await asJob(jobId, (options) => exportGif(store, run, req, s, options)));
+    },
+    'figures.exportBatch': ({ runId, format, style, jobId, ...req }) => {
+      const run = requireRun(store, runId);
+      const s = ExportStyleSchema.parse(style ?? {});
+      // A browser downloads one zip; browser mode never writes exports on the machine serving it.
+      if (ctx.transport === 'browser') {
+        return asJob(jobId, async (options) => {
+          const zip = await exportFigureZip(store, run, req, format, s, options);
+          return { ...asFile(zip), files: zip.files };
+        });
+      }
+      return asJob(jobId, (options) => exportFigureBatch(store, run, req, format, s, path.join(path.dirname(store.file), 'exports'), options));
+    },
+    'exports.cancel': ({ jobId }) => {
+      jobs.get(jobId)?.abort();
+      return { ok: true as const };
+    },
     'compare.summary': ({ runIds }) => compareSummary(store, runIds),
     'compare.model': (req) => compareModel(store, req),
     'compare.export': ({ format, style, ...req }) => asFile(compareExport(store, req, format, ExportStyleSchema.parse(style ?? {}))),
@@ -177,7 +219,17 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       const b = exportBundle(store, runId);
       return { fileName: b.fileName, base64: Buffer.from(b.bytes).toString('base64') };
     },
-    'runs.importBundle': ({ base64 }) => changed(toSummary(importBundle(store, new Uint8Array(Buffer.from(base64, 'base64'))))),
+    'runs.importBundle': ({ base64, onDuplicate }) => {
+      const r = importBundle(store, new Uint8Array(Buffer.from(base64, 'base64')), onDuplicate);
+      switch (r.outcome) {
+        case 'imported':
+          return changed({ outcome: r.outcome, run: toSummary(r.run) });
+        case 'skipped':
+          return { outcome: r.outcome, run: toSummary(r.run) };
+        case 'duplicate':
+          return { outcome: r.outcome, existing: toSummary(r.existing), bundleName: r.bundleName };
+      }
+    },
   };
 }
 
@@ -192,6 +244,7 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof UserError) return new ApiError(err.message, /^unknown run/.test(err.message) ? 'not-found' : 'conflict');
   if (err instanceof ConfigError || err instanceof FormulaError || err instanceof DatasetError) return new ApiError(err.message, 'invalid');
   console.error(err);
+  if (err instanceof ExportCancelled) return new ApiError(err.message, 'cancelled');
   return new ApiError(`internal error: ${err instanceof Error ? err.message : String(err)}`, 'internal');
 }
 
