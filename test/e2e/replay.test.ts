@@ -108,7 +108,8 @@ describe('Replay, end to end in Chromium', () => {
   it('opens a finished run from the Library with the timeline and two panels on the first screen', async () => {
     await page.goto(server.url);
     await page.locator('[data-testid="run-row"]', { hasText: 'published replay' }).getByTestId('open-replay').click();
-    await expect.poll(() => page.evaluate(() => location.hash)).toBe(`#/replay/${publishedId}`);
+    // The route, then Replay's own view (step, phase, ...) as a query.
+    await expect.poll(() => page.evaluate(() => location.hash)).toMatch(new RegExp(`^#/replay/${publishedId}(\\?|$)`));
     await expect.poll(shownStep, { timeout: 15_000 }).toBe('0');
     expect(await page.getByTestId('replay-run-name').textContent()).toBe('published replay');
     await expect.poll(() => attr('replay-samples', 'data-step'), { timeout: 15_000 }).toBe('0');
@@ -192,7 +193,7 @@ describe('Replay, end to end in Chromium', () => {
     await expect.poll(() => attr('replay-features', 'data-series')).toContain('real (after the D step)|generated (after the D step)|real (after the G step)');
     await shotPanel('replay-features', 'replay-features-overlay-g');
 
-    const layers = { heatmap: 'D(x): white 0 → green 1', manifold: 'G manifold (noise grid)', arrows: 'dD/dx at generated samples' };
+    const layers = { heatmap: 'D(x): purple 0 → white 0.5 → green 1', manifold: 'G manifold (noise grid)', arrows: 'dD/dx at generated samples' };
     expect(await attr('replay-samples', 'data-series')).toBe('real samples|generated samples');
     await shotPanel('replay-samples', 'replay-samples');
     for (const [layer, legend] of Object.entries(layers)) {
@@ -207,7 +208,7 @@ describe('Replay, end to end in Chromium', () => {
     await expect.poll(() => attr('replay-samples', 'data-figure')).toBe('heatmap');
     await page.getByTestId('layer-manifold').check();
     await page.getByTestId('layer-arrows').check();
-    await expect.poll(() => attr('replay-samples', 'data-series')).toBe('D(x): white 0 → green 1|real samples|generated samples|G manifold (noise grid)|dD/dx at generated samples');
+    await expect.poll(() => attr('replay-samples', 'data-series')).toBe('D(x): purple 0 → white 0.5 → green 1|real samples|generated samples|G manifold (noise grid)|dD/dx at generated samples');
     await shotPanel('replay-samples', 'replay-samples-all-layers');
     for (const layer of Object.keys(layers)) await page.getByTestId(`layer-${layer}`).uncheck();
 
@@ -340,6 +341,119 @@ describe('Replay, end to end in Chromium', () => {
       expect(diff.otherStep).toBeGreaterThan(TOLERANCE);
     }
     await page.getByTestId('layer-heatmap').uncheck();
+  });
+
+  it("fits each step's axes by default, holds the run's on request, and keeps every phase of a step on one set", async () => {
+    await page.getByTestId('replay-scrubber').fill('0');
+    await expect.poll(() => attr('replay-features', 'data-step')).toBe('0');
+    expect(await page.getByTestId('replay-hold-axes').isChecked()).toBe(false);
+    const atStep = async (i: number) => {
+      await page.getByTestId('replay-scrubber').fill(String(i));
+      await expect.poll(() => attr('replay-features', 'data-step')).toBe(STEPS[i]);
+      return attr('replay-features', 'data-bounds');
+    };
+    const own = [await atStep(0), await atStep(6)];
+    expect(own[0]).not.toBe(own[1]);
+    // Another phase of the same step: the same axes.
+    await page.getByTestId('replay-phase').selectOption('before-d');
+    await expect.poll(() => label('replay-features')).toContain('before the D step');
+    expect(await attr('replay-features', 'data-bounds')).toBe(own[1]);
+    await page.getByTestId('replay-phase').selectOption('overlay-g');
+    await page.getByTestId('replay-hold-axes').check();
+    await expect.poll(() => attr('replay-features', 'data-bounds')).not.toBe(own[1]);
+    const held = await attr('replay-features', 'data-bounds');
+    expect(await atStep(0)).toBe(held);
+    await page.getByTestId('replay-hold-axes').uncheck();
+    await expect.poll(() => attr('replay-features', 'data-bounds')).toBe(own[0]);
+  });
+
+  it('zooms with the wheel, pans by dragging, fits again, and reads out the nearest point on hover', async () => {
+    const chart = page.getByTestId('replay-features');
+    await chart.scrollIntoViewIfNeeded();
+    const before = (await attr('replay-features', 'data-bounds'))!.split(',').map(Number);
+    const box = (await chart.boundingBox())!;
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    await page.mouse.move(cx, cy);
+    await page.mouse.wheel(0, -300);
+    await expect.poll(() => attr('replay-features', 'data-zoomed')).toBe('true');
+    const zoomed = (await attr('replay-features', 'data-bounds'))!.split(',').map(Number);
+    expect(zoomed[1]! - zoomed[0]!).toBeLessThan(before[1]! - before[0]!);
+    // The zoomed view stays while the steps change.
+    await page.locator('body').press('ArrowRight');
+    await expect.poll(() => attr('replay-features', 'data-step')).not.toBe(STEPS[0]);
+    expect(await attr('replay-features', 'data-bounds')).toBe(zoomed.join(','));
+    // Drag to pan: the view moves, keeping its size.
+    await page.mouse.move(cx, cy);
+    await page.mouse.down();
+    await page.mouse.move(cx + 60, cy + 10, { steps: 8 });
+    await page.mouse.up();
+    await expect.poll(() => attr('replay-features', 'data-bounds')).not.toBe(zoomed.join(','));
+    const panned = (await attr('replay-features', 'data-bounds'))!.split(',').map(Number);
+    expect(panned[1]! - panned[0]!).toBeCloseTo(zoomed[1]! - zoomed[0]!, 6);
+    await page.getByTestId('replay-features-fit').click();
+    await expect.poll(() => attr('replay-features', 'data-zoomed')).toBe('false');
+
+    // Hover: sweep over the plot until a point is under the pointer; the read-out names it.
+    const readout = page.getByTestId('replay-features-readout');
+    let found = false;
+    for (let fy = 0.25; fy <= 0.8 && !found; fy += 0.05) {
+      for (let fx = 0.15; fx <= 0.85 && !found; fx += 0.05) {
+        await page.mouse.move(box.x + box.width * fx, box.y + box.height * fy);
+        found = (await readout.count()) > 0;
+      }
+    }
+    expect(found).toBe(true);
+    const text = (await readout.textContent())!.trim();
+    expect(text).toMatch(/^(real|generated)( centroid)?/);
+    expect(text).toMatch(/\(-?[\d.e+-]+, -?[\d.e+-]+\)/);
+    expect(text).toMatch(/iteration \d+, after the (D|G) step/);
+    await page.mouse.move(0, 0);
+    await expect.poll(() => readout.count()).toBe(0);
+  });
+
+  it('counts the samples that a zoom leaves off the chart', async () => {
+    const chart = page.getByTestId('replay-samples');
+    await chart.scrollIntoViewIfNeeded();
+    expect(await chart.getByTestId('off-chart').count()).toBe(0);
+    const box = (await chart.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    for (let i = 0; i < 3; i++) await page.mouse.wheel(0, -400);
+    await expect.poll(() => chart.getByTestId('off-chart').textContent()).toMatch(/^\d+ (real|generated) samples?( and \d+ generated samples?)? off the chart/);
+    await page.getByTestId('replay-samples-fit').click();
+    await expect.poll(() => chart.getByTestId('off-chart').count()).toBe(0);
+  });
+
+  it("keeps the step, phase, layers, held axes and log scales over a reload", async () => {
+    await page.getByTestId('replay-scrubber').fill('4');
+    await expect.poll(shownStep).toBe('40');
+    await page.getByTestId('replay-phase').selectOption('after-d');
+    await page.getByTestId('layer-heatmap').check();
+    await page.getByTestId('replay-hold-axes').check();
+    // The loss chart opens on the service's choice: log, as the losses span more than two decades.
+    expect(await page.getByTestId('replay-logscale').getAttribute('data-auto')).toBe('true');
+    const logWas = await page.getByTestId('replay-logscale').isChecked();
+    await page.getByTestId('replay-logscale').setChecked(!logWas);
+    await page.getByTestId('replay-metrics-log').check();
+    await expect.poll(() => page.evaluate(() => location.hash)).toContain('step=40');
+    const hash = await page.evaluate(() => location.hash);
+    expect(hash).toMatch(new RegExp(`^#/replay/${publishedId}\\?`));
+    for (const part of ['phase=after-d', 'layers=heatmap', 'hold=1', `log=${+!logWas}`, 'mlog=1']) expect(hash).toContain(part);
+
+    await page.reload();
+    await expect.poll(shownStep, { timeout: 15_000 }).toBe('40');
+    await expect.poll(() => attr('replay-features', 'data-step'), { timeout: 15_000 }).toBe('40');
+    expect(await page.getByTestId('replay-phase').inputValue()).toBe('after-d');
+    expect(await label('replay-features')).toContain('iteration 40, after the D step');
+    expect(await page.getByTestId('layer-heatmap').isChecked()).toBe(true);
+    await expect.poll(() => attr('replay-samples', 'data-figure')).toBe('heatmap');
+    expect(await page.getByTestId('replay-hold-axes').isChecked()).toBe(true);
+    expect(await page.getByTestId('replay-logscale').isChecked()).toBe(!logWas);
+    expect(await page.getByTestId('replay-metrics-log').isChecked()).toBe(true);
+    // Back to the defaults for the tests that follow.
+    await page.evaluate((id) => history.replaceState(null, '', `#/replay/${id}`), publishedId);
+    await page.reload();
+    await expect.poll(shownStep, { timeout: 15_000 }).toBe('0');
   });
 
   it('follows a running run: new snapshots extend the timeline', async () => {

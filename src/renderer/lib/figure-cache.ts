@@ -11,7 +11,10 @@ export type FigureQuery = Omit<RequestOf<'figures.model'>, 'runId'>;
 /** One key per distinct request: option order and unset options do not matter. */
 export function queryKey(q: FigureQuery): string {
   const layers = q.layers ? `${+!!q.layers.heatmap}${+!!q.layers.manifold}${+!!q.layers.arrows}` : '000';
-  return [q.figure, q.step ?? '', q.nearest ? 'n' : '', q.phase ?? '', layers, q.smoothing ?? 0, q.logScale ? 'log' : '', q.axes ?? 'step'].join('|');
+  // Unset log scale is the service's choice, not "linear": three keys.
+  const log = q.logScale === undefined ? 'auto' : q.logScale ? 'log' : 'lin';
+  const view = q.view ? [q.view.xMin, q.view.xMax, q.view.yMin, q.view.yMax].join(',') : '';
+  return [q.figure, q.step ?? '', q.nearest ? 'n' : '', q.phase ?? '', layers, q.smoothing ?? '', log, q.axes ?? 'step', view].join('|');
 }
 
 /**

@@ -19,6 +19,7 @@ import {
   type ChartDataset,
 } from 'chart.js';
 import { backgroundPlugin, drawsOwnSeries, layersPlugin, lookOf, type LayerState } from './chart-layers.js';
+import { logTickLabel, tickDecades } from './log-axis.js';
 import type { FigureModel, Series } from './model.js';
 import type { Palette } from './palette.js';
 
@@ -78,7 +79,16 @@ function axis(title: string, type: 'linear' | 'logarithmic', palette: Palette, r
     title: { display: true, text: title, color: palette.text, font: { size: 12, weight: 'bold' as const, ...font } },
     grid: { color: palette.grid },
     border: { color: palette.grid },
-    ticks: { color: palette.text, maxTicksLimit: 8, font: { size: 11, ...font } },
+    ticks: {
+      color: palette.text,
+      maxTicksLimit: 8,
+      font: { size: 11, ...font },
+      // Chart.js writes every tick of a wide log axis with the same decimals ("100.0000000");
+      // logTickLabel writes each by its own size and chooses which to label, so none is skipped.
+      ...(type === 'logarithmic'
+        ? { autoSkip: false, callback: (value: number | string, _index: number, ticks: ReadonlyArray<{ value: number }>) => logTickLabel(Number(value), tickDecades(ticks)) }
+        : {}),
+    },
   };
 }
 
@@ -113,6 +123,9 @@ export function toChartConfig(
       responsive: options.interactive ?? false,
       maintainAspectRatio: false,
       layout: { padding: 8 },
+      // On screen, hovering a curve reads out its nearest point (a step figure's points are not
+      // Chart.js elements: the screen reads them out itself, see FigureChart).
+      interaction: { mode: 'nearest', intersect: false },
       scales: {
         x: axis(model.xTitle, model.xScale, palette, b ? { min: b.xMin, max: b.xMax } : {}, font),
         y: axis(model.yTitle, model.yScale, palette, b ? { min: b.yMin, max: b.yMax } : {}, font),
