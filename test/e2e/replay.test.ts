@@ -9,6 +9,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
+import { unzipSync } from 'fflate';
 import type { Browser, Page } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GanLabApp } from '../../src/main/app.js';
@@ -274,13 +275,13 @@ describe('Replay, end to end in Chromium', () => {
     const json = JSON.parse((await exportFrom('replay-metrics', 'json')).bytes.toString('utf8')) as unknown;
     expect(JSON.stringify(json)).toContain('mmd2');
 
-    // Every step into a folder: one file per snapshot.
+    // Every step, in a browser: one zip download, one file per snapshot.
     await page.getByTestId('replay-samples-batch-format').selectOption('svg');
-    await page.getByTestId('replay-samples-batch-go').click();
+    const [zip] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId('replay-samples-batch-go').click()]);
     await expect.poll(() => page.getByTestId('replay-samples-batch-result').textContent(), { timeout: 60_000 }).toContain(`${STEPS.length} files`);
-    const directory = (await page.getByTestId('replay-samples-batch-result').locator('code').textContent())!;
-    expect(existsSync(directory)).toBe(true);
-    expect(readdirSync(directory).filter((f) => f.endsWith('.svg'))).toHaveLength(STEPS.length);
+    const zipFile = path.join(downloads, zip.suggestedFilename());
+    await zip.saveAs(zipFile);
+    expect(Object.keys(unzipSync(readFileSync(zipFile))).filter((f) => f.endsWith('.svg'))).toHaveLength(STEPS.length);
   });
 
   it('exports every panel as PNG, SVG and PDF, and every step figure as a GIF', async () => {
