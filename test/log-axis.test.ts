@@ -35,6 +35,24 @@ function yTickLabels(model: FigureModelInput, height = 500): string[] {
   return labels;
 }
 
+/**
+ * The y axis's width as laid out less its widest tick label as drawn in the axis's font: the room
+ * left for the title and paddings, which is the same on every axis whose labels were all measured.
+ */
+function roomBesideLabels(model: FigureModelInput): number {
+  const ctx = createCanvas(800, 500).getContext('2d');
+  const surface = { width: 800, height: 500, style: {}, getContext: () => ctx };
+  Object.defineProperty(ctx, 'canvas', { value: surface, configurable: true });
+  const chart = new Chart(surface as unknown as HTMLCanvasElement, toChartConfig(FigureModelSchema.parse(model), { palette: LIGHT, background: 'white' }));
+  const y = chart.scales.y!;
+  const font = (y.options.ticks as { font?: { size?: number; family?: string } }).font;
+  ctx.font = `${font?.size ?? 11}px ${font?.family ?? 'sans-serif'}`;
+  const widestLabel = Math.max(...y.ticks.map((t) => ctx.measureText(String(t.label ?? '')).width));
+  const room = y.width - widestLabel;
+  chart.destroy();
+  return room;
+}
+
 const iterations = (n: number) => Array.from({ length: n }, (_, i) => i);
 /** A loss falling geometrically from `from` to `to` over n points. */
 const falling = (from: number, to: number, n: number) => iterations(n).map((i) => from * (to / from) ** (i / (n - 1)));
@@ -99,6 +117,13 @@ describe('log tick labels', () => {
     const labels = yTickLabels(lossesFigure({ iterations: iterations(100), dLoss: falling(140, 0.35, 100), gLoss: falling(0.69, 1.3, 100) }));
     expect(labels).toEqual(expect.arrayContaining(['1', '10', '100']));
     for (const l of labels) expect(l).toMatch(CLEAN);
+  });
+
+  it('the y axis is wide enough for its widest log label and its title (0.001 was drawn over the title)', () => {
+    const losses = { iterations: iterations(400), dLoss: falling(140, 1e-6, 400), gLoss: falling(1, 0.5, 400) };
+    const linear = roomBesideLabels(lossesFigure(losses, { logScale: false }));
+    expect(linear).toBeGreaterThan(20); // the title's line and the paddings
+    expect(roomBesideLabels(lossesFigure(losses, {}))).toBeGreaterThanOrEqual(linear - 0.5);
   });
 
   it('the metrics figure on a log scale gets clean labels too', () => {

@@ -85,8 +85,10 @@ function axis(title: string, type: 'linear' | 'logarithmic', palette: Palette, r
       font: { size: 11, ...font },
       // Chart.js writes every tick of a wide log axis with the same decimals ("100.0000000");
       // logTickLabel writes each by its own size and chooses which to label, so none is skipped.
+      // No tick limit there: Chart.js measures only every (ticks / limit)-th label to size the
+      // axis, which on a log axis of 70 ticks missed "0.001" and drew it over the axis title.
       ...(type === 'logarithmic'
-        ? { autoSkip: false, callback: (value: number | string, _index: number, ticks: ReadonlyArray<{ value: number }>) => logTickLabel(Number(value), tickDecades(ticks)) }
+        ? { autoSkip: false, maxTicksLimit: Number.MAX_SAFE_INTEGER, callback: (value: number | string, _index: number, ticks: ReadonlyArray<{ value: number }>) => logTickLabel(Number(value), tickDecades(ticks)) }
         : {}),
     },
   };
