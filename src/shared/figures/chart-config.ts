@@ -77,7 +77,8 @@ function axis(title: string, type: 'linear' | 'logarithmic', palette: Palette, r
     type,
     ...range,
     title: { display: true, text: title, color: palette.text, font: { size: 12, weight: 'bold' as const, ...font } },
-    grid: { color: palette.grid },
+    // a log axis has a tick at every 1..9 of each decade: grid lines only where a label is
+    grid: { color: type === 'logarithmic' ? (c: { tick?: { label?: unknown } }) => (c.tick?.label ? palette.grid : 'transparent') : palette.grid },
     border: { color: palette.grid },
     ticks: {
       color: palette.text,
