@@ -11,7 +11,7 @@ import { tempDir } from './helpers/tmp.js';
 
 const dir = tempDir();
 const db = path.join(dir, 'cli.db');
-const quick = ['--set', 'schedule.batchSize=32', '--set', 'recording.snapshotEvery=20', '--set', 'recording.checkpointEvery=20', '--set', 'recording.samples=64'];
+const quick = ['--set', 'schedule.batchSize=32', '--set', 'recording.snapshotEvery=20', '--set', 'recording.lossEvery=10', '--set', 'recording.checkpointEvery=20', '--set', 'recording.samples=64'];
 
 interface Summary {
   runId: number;
@@ -21,7 +21,7 @@ interface Summary {
   msPerIteration: number;
   final: { dLoss: number; gLoss: number };
   metrics: Record<string, number>;
-  claims: Array<{ id: string; predicts: string; shows: string; holds: boolean }>;
+  claims: Array<{ id: string; predicts: string; shows: string; outcome: string }>;
 }
 
 /** One clear line on stderr, no stack trace, a non-zero exit. */
@@ -45,7 +45,7 @@ describe('gan-lab train / runs / show / export / delete', () => {
     expect(Object.keys(s.metrics)).toEqual(expect.arrayContaining(['onCurveFraction', 'xCoverage', 'slicedWasserstein', 'mmd2']));
     // the tutorial's claims, checked on this run; D does not change across a G step, so the first holds
     expect(s.claims.map((c) => c.id)).toEqual(['real-features-still', 'fake-centroid-approaches', 'd-output-half', 'losses-balance']);
-    expect(s.claims[0]).toMatchObject({ id: 'real-features-still', holds: true });
+    expect(s.claims[0]).toMatchObject({ id: 'real-features-still', outcome: 'holds' });
     runId = s.runId;
   });
 
@@ -55,7 +55,8 @@ describe('gan-lab train / runs / show / export / delete', () => {
     const store = openStore(db, { readonly: true });
     const run = store.getRun(s.runId)!;
     expect(run.config).toMatchObject({ schedule: { dSteps: 50, gSteps: 50, freshBatchPerStep: false } });
-    expect(store.snapshotSteps(s.runId)).toEqual([0, 2]);
+    // recording left to auto: three iterations, a snapshot at each
+    expect(store.snapshotSteps(s.runId)).toEqual([0, 1, 2]);
     store.close();
   });
 
@@ -96,7 +97,7 @@ describe('gan-lab train / runs / show / export / delete', () => {
     expect(centroids.model.series[0].points).toHaveLength(4); // snapshots at 0, 20, 40, 44
 
     const metrics = cli(['export', String(runId), '--figure', 'metrics', '--out', '-', '--db', db]).stdout.trim().split('\n');
-    expect(new Set(metrics.slice(1).map((l) => l.split(',')[0]))).toEqual(new Set(['mmd2', 'onCurveFraction', 'slicedWasserstein', 'xCoverage']));
+    expect(new Set(metrics.slice(1).map((l) => l.split(',')[0]))).toEqual(new Set(['MMD² ↓', 'On-curve fraction ↑', 'Sliced Wasserstein ↓', 'x-coverage ↑']));
     expect(metrics).toHaveLength(1 + 4 * 4);
   });
 
@@ -177,7 +178,7 @@ describe('gan-lab resume after SIGKILL', () => {
   it('finishes the run with a loss series identical to an uninterrupted one', async () => {
     const killDb = path.join(dir, 'kill.db');
     // Long enough (several seconds even on the SIMD engine) to be killed halfway.
-    const args = ['--preset', 'article', '--iterations', '30000', '--seed', '5', '--set', 'recording.checkpointEvery=1000', '--set', 'recording.snapshotEvery=5000', '--set', 'recording.samples=64'];
+    const args = ['--preset', 'article', '--iterations', '30000', '--seed', '5', '--set', 'recording.checkpointEvery=1000', '--set', 'recording.snapshotEvery=5000', '--set', 'recording.lossEvery=10', '--set', 'recording.samples=64'];
     const child = cliSpawn(['train', ...args, '--db', killDb, '--json']);
     // Wait until at least one checkpoint is in the database, then kill without warning.
     const deadline = Date.now() + 90_000;

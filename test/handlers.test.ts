@@ -9,7 +9,7 @@ import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ApiError, REQUEST_NAMES, REQUESTS, type RequestName, type RequestOf, type ResponseOf } from '../src/shared/contract.js';
 import { PRESET_NAMES } from '../src/shared/presets.js';
-import { resolveRunConfig } from '../src/shared/validate.js';
+import { parseRunConfig, resolveRunConfig } from '../src/shared/validate.js';
 import { createApp, type GanLabApp } from '../src/main/app.js';
 import { spawnNodeWorker } from '../src/main/host/node-worker.js';
 import { trainRun } from '../src/main/service/training.js';
@@ -66,13 +66,15 @@ afterAll(async () => {
 });
 
 describe('presets, config checks and dataset previews', () => {
-  it('presets.list returns both presets, fully resolved with their defaults', async () => {
+  it('presets.list returns both presets, completed with their defaults, recording intervals left to auto', async () => {
     const presets = await call('presets.list', {});
     expect(presets.map((p) => p.name)).toEqual([...PRESET_NAMES]);
     expect(PRESET_NAMES).toEqual(['article', 'published-code']);
     for (const p of presets) {
       expect(p.description.length).toBeGreaterThan(10);
-      expect(p.config).toEqual(resolveRunConfig({ preset: p.name }));
+      // 'auto' stays, so a form that shortens the run keeps about 100 snapshots; a run made from it resolves them
+      expect(p.config).toMatchObject({ recording: { snapshotEvery: 'auto', lossEvery: 'auto' } });
+      expect(parseRunConfig(p.config)).toEqual(resolveRunConfig({ preset: p.name }));
       // resolved: fields the preset leaves out are present with their defaults
       expect(p.config).toMatchObject({ seed: 1, noise: { dim: 2, distribution: 'uniform' }, recording: { samples: 512 } });
     }
@@ -201,7 +203,7 @@ describe('a run trained in-process', () => {
   it("runs.claims judges the tutorial's claims at a chosen snapshot, or the newest", async () => {
     const newest = await call('runs.claims', { runId });
     expect(newest.map((c) => c.id)).toEqual(['real-features-still', 'fake-centroid-approaches', 'd-output-half', 'losses-balance']);
-    expect(newest[0]).toMatchObject({ id: 'real-features-still', holds: true });
+    expect(newest[0]).toMatchObject({ id: 'real-features-still', outcome: 'holds' });
     const early = await call('runs.claims', { runId, step: 10 });
     const stored = app.store.snapshot(runId, 10, [])!.metrics;
     expect(early[1]!.shows).toContain(String(Number(stored['claim.centroidGapBeforeG']!.toPrecision(3))));

@@ -45,7 +45,7 @@ function roomBesideLabels(model: FigureModelInput): number {
   Object.defineProperty(ctx, 'canvas', { value: surface, configurable: true });
   const chart = new Chart(surface as unknown as HTMLCanvasElement, toChartConfig(FigureModelSchema.parse(model), { palette: LIGHT, background: 'white' }));
   const y = chart.scales.y!;
-  const font = (y.options.ticks as { font?: { size?: number; family?: string } }).font;
+  const font = (y.options as unknown as { ticks: { font?: { size?: number; family?: string } } }).ticks.font;
   ctx.font = `${font?.size ?? 11}px ${font?.family ?? 'sans-serif'}`;
   const widestLabel = Math.max(...y.ticks.map((t) => ctx.measureText(String(t.label ?? '')).width));
   const room = y.width - widestLabel;

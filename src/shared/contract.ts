@@ -7,9 +7,13 @@
  */
 import { z } from 'zod';
 import { DatasetSchema } from './config.js';
+import { PRESET_NAMES } from './presets.js';
+import { CLAIM_IDS, CLAIM_OUTCOMES } from './claims.js';
 import { BoundsSchema, FIGURES, FigureModelSchema, LayersSchema, PHASE_CHOICES } from './figures/model.js';
 
 const runId = z.int().positive();
+/** The preset a new run's configuration started from (New run's picker), recorded with the run. */
+const presetName = z.enum(PRESET_NAMES);
 const RunRef = z.strictObject({ runId });
 
 export const RUN_STATUSES = ['created', 'running', 'paused', 'finished', 'stopped', 'interrupted', 'diverged', 'failed'] as const;
@@ -31,6 +35,8 @@ export const RunSummarySchema = z.strictObject({
   error: z.string().nullable(),
   tags: z.array(z.string()),
   sweepId: z.string().nullable(),
+  /** The preset the run started from; null for none (or a run made before presets were kept). */
+  preset: z.string().nullable().optional(),
 });
 export type RunSummary = z.infer<typeof RunSummarySchema>;
 
@@ -65,6 +71,14 @@ export const SnapshotSchema = z.strictObject({
 export type SnapshotData = z.infer<typeof SnapshotSchema>;
 
 const ok = z.strictObject({ ok: z.literal(true) });
+/** One of the tutorial's claims judged on a run (shared/claims.ts): holds, does not hold, or not enough evidence. */
+const ClaimVerdictSchema = z.strictObject({
+  id: z.enum(CLAIM_IDS),
+  predicts: z.string(),
+  shows: z.string(),
+  outcome: z.enum(CLAIM_OUTCOMES),
+  threshold: z.string(),
+});
 /** Names a long export so its progress events and a cancel can find it (the renderer makes one per export). */
 const exportJobId = z.string().min(1).max(64);
 
@@ -108,8 +122,8 @@ const CompareOptions = {
   axis: z.enum(['step', 'time']).default('step'),
   /** Runs of one configuration with different seeds drawn as their mean with a min–max band. */
   groupSeeds: z.boolean().default(false),
-  /** A logarithmic y axis (non-positive values are left out). */
-  logScale: z.boolean().default(false),
+  /** A logarithmic y axis (non-positive values are left out); unset: log when the curves span more than two decades. */
+  logScale: z.boolean().optional(),
   cursor: z.int().min(0).optional(),
 };
 export const CompareSummarySchema = z.strictObject({
@@ -127,7 +141,7 @@ export const CompareSummarySchema = z.strictObject({
       /** Quality metrics at the run's last snapshot. */
       metrics: z.record(z.string(), z.number().nullable()),
       /** The tutorial's claims at the run's last snapshot: what it predicts, and what this run shows. */
-      claims: z.array(z.strictObject({ id: z.string(), holds: z.boolean(), predicts: z.string(), shows: z.string() })),
+      claims: z.array(ClaimVerdictSchema),
       snapshotSteps: z.array(z.int()),
     }),
   ),
@@ -163,7 +177,7 @@ export const REQUESTS = {
   'runs.list': { request: z.strictObject({}), response: z.array(RunSummarySchema) },
   'runs.get': { request: RunRef, response: RunDetailSchema },
   'runs.create': {
-    request: z.strictObject({ config: z.unknown(), name: z.string().trim().min(1).max(200).optional(), start: z.boolean().default(true) }),
+    request: z.strictObject({ config: z.unknown(), name: z.string().trim().min(1).max(200).optional(), start: z.boolean().default(true), preset: presetName.optional() }),
     response: RunSummarySchema,
   },
   'runs.createSweep': {
@@ -171,6 +185,7 @@ export const REQUESTS = {
       config: z.unknown(),
       seeds: z.array(z.int().min(0).max(2 ** 31 - 1)).min(2).max(64),
       name: z.string().trim().min(1).max(200).optional(),
+      preset: presetName.optional(),
     }),
     response: z.strictObject({ sweepId: z.string(), runs: z.array(RunSummarySchema) }),
   },
@@ -188,14 +203,7 @@ export const REQUESTS = {
   },
   'runs.claims': {
     request: z.strictObject({ runId, step: z.int().min(0).optional() }),
-    response: z.array(
-      z.strictObject({
-        id: z.enum(['real-features-still', 'fake-centroid-approaches', 'd-output-half', 'losses-balance']),
-        predicts: z.string(),
-        shows: z.string(),
-        holds: z.boolean(),
-      }),
-    ),
+    response: z.array(ClaimVerdictSchema),
   },
   'figures.model': { request: z.strictObject({ runId, ...FigureOptions }), response: FigureModelSchema },
   /** One figure as a file: the bytes come back for the renderer to save. */
@@ -211,6 +219,8 @@ export const REQUESTS = {
       z.strictObject({ fileName: z.string(), mime: z.string(), base64: z.string(), files: z.int() }),
     ]),
   },
+  /** Stops a GIF or batch export started with this jobId (its request then fails as 'cancelled'); an ended job is no error. */
+  'exports.cancel': { request: z.strictObject({ jobId: exportJobId }), response: ok },
   'compare.summary': { request: z.strictObject({ runIds }), response: CompareSummarySchema },
   'compare.model': { request: z.strictObject(CompareOptions), response: FigureModelSchema },
   'compare.export': {
@@ -219,10 +229,13 @@ export const REQUESTS = {
   },
   'runs.exportBundle': {
     request: RunRef,
-  /** Stops a GIF or batch export started with this jobId (its request then fails as 'cancelled'); an ended job is no error. */
-  'exports.cancel': { request: z.strictObject({ jobId: exportJobId }), response: ok },
     response: z.strictObject({ fileName: z.string(), base64: z.string() }),
   },
+  /**
+   * A bundle whose run is already in the library (same creation date, seed and configuration):
+   * 'ask' answers `duplicate` without importing, 'skip' imports nothing, 'copy' adds it again.
+   * An import keeps the run's original creation and finish dates.
+   */
   'runs.importBundle': {
     request: z.strictObject({ base64: z.string().min(1).max(400_000_000), onDuplicate: z.enum(['ask', 'skip', 'copy']).default('ask') }),
     response: z.discriminatedUnion('outcome', [
@@ -235,16 +248,13 @@ export const REQUESTS = {
 
 /** Everything main pushes to the renderer. */
 export const EVENTS = {
-  /**
-   * A bundle whose run is already in the library (same creation date, seed and configuration):
-   * 'ask' answers `duplicate` without importing, 'skip' imports nothing, 'copy' adds it again.
-   * An import keeps the run's original creation and finish dates.
-   */
   'run.progress': z.strictObject({ runId, iterationsDone: z.int(), iterationsPlanned: z.int(), msPerIteration: z.number(), status: RunStatusSchema }),
   'run.losses': z.strictObject({ runId, iterations: z.array(z.number()), dLoss: z.array(z.number().nullable()), gLoss: z.array(z.number().nullable()) }),
   'run.snapshot': z.strictObject({ runId, iteration: z.int() }),
   'run.status': z.strictObject({ runId, status: RunStatusSchema, error: z.string().nullable() }),
   'runs.changed': z.strictObject({}),
+  /** A long export's frames done of its total, after each frame (jobId: the request's). */
+  'export.progress': z.strictObject({ jobId: exportJobId, done: z.int().min(0), total: z.int().min(1) }),
 } as const;
 
 export type RequestName = keyof typeof REQUESTS;
@@ -253,8 +263,6 @@ export type RequestOf<K extends RequestName> = z.input<(typeof REQUESTS)[K]['req
 export type ParsedRequestOf<K extends RequestName> = z.output<(typeof REQUESTS)[K]['request']>;
 export type ResponseOf<K extends RequestName> = z.output<(typeof REQUESTS)[K]['response']>;
 export type EventOf<K extends EventName> = z.output<(typeof EVENTS)[K]>;
-  /** A long export's frames done of its total, after each frame (jobId: the request's). */
-  'export.progress': z.strictObject({ jobId: exportJobId, done: z.int().min(0), total: z.int().min(1) }),
 
 export const REQUEST_NAMES = Object.keys(REQUESTS) as RequestName[];
 export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];

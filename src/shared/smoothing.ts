@@ -20,5 +20,8 @@ export function smoothSeries(values: ReadonlyArray<number | null>, weight: numbe
   return out;
 }
 
-/** The one smoothing weight every loss chart opens with: Live, Replay, Compare and their exports. */
+/**
+ * The one smoothing weight every loss chart on screen opens with: Live, Replay and Compare (their
+ * exports carry the screen's value). A request that names none (the CLI) gets the raw losses.
+ */
 export const DEFAULT_SMOOTHING = 0.6;

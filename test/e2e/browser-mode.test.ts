@@ -82,16 +82,16 @@ describe('browser mode, end to end in Chromium', () => {
     // Step back through the snapshots and overlay the phases around the G step (the tutorial's picture).
     await page.getByTestId('snapshot-step').fill('0');
     await expect.poll(() => page.getByTestId('samples-chart').getAttribute('data-step'), { timeout: 10_000 }).toBe('0');
-    expect(await page.getByTestId('snapshot-label').textContent()).toMatch(/iteration 0 \(1 of 21\)/);
+    expect(await page.getByTestId('snapshot-label').textContent()).toMatch(/iteration 0 \(1 of 101\)/); // 20 000 iterations record every 200 by default
     await page.locator('body').press('ArrowRight');
-    await expect.poll(() => page.getByTestId('features-chart').getAttribute('data-step'), { timeout: 10_000 }).toBe('1000');
+    await expect.poll(() => page.getByTestId('features-chart').getAttribute('data-step'), { timeout: 10_000 }).toBe('200');
     await page.getByTestId('feature-phase').selectOption('overlay-g');
     // the tutorial's claims at this step: D is unchanged by the G step, so real features stay put
     await expect
-      .poll(() => page.locator('[data-testid="claims"] [data-claim="real-features-still"]').getAttribute('data-holds'), { timeout: 10_000 })
-      .toBe('true');
-    expect(await page.getByTestId('claims').textContent()).toMatch(/iteration 1000/);
-    await shot('03b-live-overlay-g-step-1000');
+      .poll(() => page.locator('[data-testid="claims"] [data-claim="real-features-still"]').getAttribute('data-outcome'), { timeout: 10_000 })
+      .toBe('holds');
+    expect(await page.getByTestId('claims').textContent()).toMatch(/iteration 200\b/);
+    await shot('03b-live-overlay-g-step-200');
     await page.getByTestId('features-chart').scrollIntoViewIfNeeded();
     await page.getByTestId('features-chart').screenshot({ path: path.join(ARTIFACTS, '03c-features-overlay-g.png') });
     await page.getByTestId('claims').screenshot({ path: path.join(ARTIFACTS, '03d-claims-strip.png') });
@@ -100,6 +100,8 @@ describe('browser mode, end to end in Chromium', () => {
     const row = page.locator('[data-testid="run-row"]', { hasText: 'article 20k' });
     await expect.poll(() => row.getAttribute('data-status'), { timeout: 10_000 }).toBe('finished');
     expect(await row.textContent()).toMatch(/20,?000\s*\/\s*20,?000/);
+    // a run started from a preset in New run records it
+    expect(await row.getByTestId('run-preset').textContent()).toBe('article');
     await shot('04-library-finished');
   });
 
@@ -117,12 +119,14 @@ describe('browser mode, end to end in Chromium', () => {
     // While a name is being edited the row's text changes: address it by id from here on.
     const renamed = page.locator(`[data-testid="run-row"][data-run-id="${id}"]`);
 
+    await renamed.getByTestId('row-menu').click(); // Rename, Tags and Delete are in the row's menu
     await renamed.getByTestId('rename').click();
     await renamed.getByTestId('rename-input').fill('renamed in e2e');
     await renamed.getByTestId('rename-input').press('Enter');
     await expect.poll(() => renamed.textContent(), { timeout: 10_000 }).toContain('renamed in e2e');
     expect(app.store.getRun(id)!.name).toBe('renamed in e2e');
 
+    await renamed.getByTestId('row-menu').click();
     await renamed.getByTestId('tags').click();
     await renamed.getByTestId('tags-input').fill('tutorial, e2e');
     await renamed.getByTestId('tags-input').press('Enter');
@@ -132,6 +136,7 @@ describe('browser mode, end to end in Chromium', () => {
     await shot('05-library-renamed-tagged');
     await page.getByTestId('search').fill('');
 
+    await renamed.getByTestId('row-menu').click();
     await renamed.getByTestId('delete').click();
     await shot('06-delete-confirm');
     await page.getByTestId('confirm-delete').click();
@@ -153,8 +158,9 @@ describe('browser mode, end to end in Chromium', () => {
     await shot('07-new-run-sweep');
     await page.getByTestId('start-run').click();
     await page.getByTestId('nav-library').click();
+    await page.getByTestId('sweep-toggle').click(); // a sweep's runs sit under one collapsed row
     for (const seed of [7, 8]) {
-      const row = page.locator('[data-testid="run-row"]', { hasText: `ui sweep seed ${seed}` });
+      const row = page.locator('[data-testid="run-row"]', { hasText: `ui sweep · seed ${seed}` });
       await expect.poll(() => row.getAttribute('data-status'), { timeout: 60_000 }).toBe('finished');
     }
     const sweepIds = new Set(app.store.listRuns().filter((r) => r.name.startsWith('ui sweep')).map((r) => r.sweepId));

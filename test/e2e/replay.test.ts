@@ -273,7 +273,7 @@ describe('Replay, end to end in Chromium', () => {
     expect(csv.split('\n')[0]).toMatch(/iteration|series|x/i);
     expect(csv.split('\n').length).toBeGreaterThan(60);
     const json = JSON.parse((await exportFrom('replay-metrics', 'json')).bytes.toString('utf8')) as unknown;
-    expect(JSON.stringify(json)).toContain('mmd2');
+    expect(JSON.stringify(json)).toContain('MMD² ↓'); // metric-info's label, not the engine's name
 
     // Every step, in a browser: one zip download, one file per snapshot.
     await page.getByTestId('replay-samples-batch-format').selectOption('svg');

@@ -97,7 +97,7 @@ export function buildProgram(): Command {
       withStore(flags, (store) => {
         const run = requireRun(store, ref);
         if (flags.json) printJson(runJson(run));
-        else printRun(run);
+        else printRun(run, store.metricSeries(run.id).at(-1));
       }),
   );
 

@@ -5,6 +5,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { architectureOf } from '../../shared/architecture.js';
+import { RunConfigDraftSchema } from '../../shared/config.js';
 import {
   ApiError,
   ExportStyleSchema,
@@ -40,11 +41,11 @@ export interface HandlerContext {
   notifyRunsChanged(): void;
   /** The host's events (a sweep listens for its runs' ends to start the next). */
   subscribe(listener: (name: string, payload: unknown) => void): () => void;
-}
   /** Tells every connected window how far a long export has got. */
   exportProgress?(payload: { jobId: string; done: number; total: number }): void;
   /** Where long exports are drawn (default: in-process, between event-loop turns; Electron: a worker thread). */
   renderExports?: RenderExports;
+}
 
 export type Handlers = { [K in RequestName]: (payload: ParsedRequestOf<K>) => ResponseOf<K> | Promise<ResponseOf<K>> };
 
@@ -71,6 +72,7 @@ export function toSummary(run: RunRow): RunSummary {
     error: run.error,
     tags: run.tags,
     sweepId: run.sweepId,
+    preset: run.preset,
   };
 }
 
@@ -94,8 +96,6 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ctx.notifyRunsChanged();
     return value;
   };
-  const idle = (runId: number) => {
-    const run = requireRun(store, runId);
   /** Long exports in flight, by the jobId their request gave, so exports.cancel can stop them. */
   const jobs = new Map<string, AbortController>();
   async function asJob<T>(jobId: string | undefined, work: (options: JobOptions) => Promise<T>): Promise<T> {
@@ -114,12 +114,15 @@ export function createHandlers(ctx: HandlerContext): Handlers {
       if (jobId !== undefined) jobs.delete(jobId);
     }
   }
+  const idle = (runId: number) => {
+    const run = requireRun(store, runId);
     if (host.isActive(runId)) throw new UserError(`run ${runId} is training; stop it first`);
     return run;
   };
   return {
     'app.info': () => ({ appVersion: APP_VERSION, transport: ctx.transport, dbPath: store.file, backend: likelyBackend() }),
-    'presets.list': () => PRESET_NAMES.map((name) => ({ name, description: PRESET_DESCRIPTIONS[name] ?? '', config: parseRunConfig(PRESETS[name]) })),
+    // Completed with defaults but recording left to 'auto', so a form that changes the length keeps fitting intervals.
+    'presets.list': () => PRESET_NAMES.map((name) => ({ name, description: PRESET_DESCRIPTIONS[name] ?? '', config: RunConfigDraftSchema.parse(PRESETS[name]) })),
     'config.check': ({ config }) => {
       const parsed = checkRunConfig(config);
       if (!parsed.success) return { ok: false, errors: fieldErrors(parsed.error) };
@@ -138,12 +141,12 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     },
     'runs.list': () => store.listRuns().map(toSummary),
     'runs.get': ({ runId }) => toDetail(requireRun(store, runId)),
-    'runs.create': ({ config, name, start }) => {
-      const run = createRun(store, parseRunConfig(config), name);
+    'runs.create': ({ config, name, start, preset }) => {
+      const run = createRun(store, parseRunConfig(config), name, { preset: preset ?? null });
       return changed(toSummary(start ? host.start(run.id) : run));
     },
-    'runs.createSweep': ({ config, seeds, name }) => {
-      const { sweepId, runs } = createSweep(store, parseRunConfig(config), [...new Set(seeds)], name);
+    'runs.createSweep': ({ config, seeds, name, preset }) => {
+      const { sweepId, runs } = createSweep(store, parseRunConfig(config), [...new Set(seeds)], name, preset ?? null);
       // Trains in the background, one run per core at a time; each run reports its own progress.
       trainSweep(host, ctx.subscribe, runs.map((r) => r.id)).catch((err: unknown) => console.error('sweep:', err));
       return changed({ sweepId, runs: runs.map((r) => toSummary(store.getRun(r.id) ?? r)) });
@@ -241,10 +244,10 @@ function asFile(file: ExportedFile): { fileName: string; mime: string; base64: s
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof BundleError) return new ApiError(err.message, 'invalid');
+  if (err instanceof ExportCancelled) return new ApiError(err.message, 'cancelled');
   if (err instanceof UserError) return new ApiError(err.message, /^unknown run/.test(err.message) ? 'not-found' : 'conflict');
   if (err instanceof ConfigError || err instanceof FormulaError || err instanceof DatasetError) return new ApiError(err.message, 'invalid');
   console.error(err);
-  if (err instanceof ExportCancelled) return new ApiError(err.message, 'cancelled');
   return new ApiError(`internal error: ${err instanceof Error ? err.message : String(err)}`, 'internal');
 }
 

@@ -17,7 +17,7 @@ const positiveId = (s: string | undefined): number | null => {
 };
 
 function parseHash(hash: string): Route {
-  const parts = hash.replace(/^#\/?/, '').split('/');
+  const parts = hash.replace(/^#\/?/, '').split('?')[0]!.split('/'); // a view's own state may follow '?'
   const view = parts[0];
   if (view === 'new') return { view: 'new', runId: null };
   if (view === 'live' || view === 'replay') return { view, runId: positiveId(parts[1]) };
