@@ -70,7 +70,7 @@ describe('gan-lab train / runs / show / export / delete', () => {
     // by name too, and as a table for people
     expect(cliJson<{ id: number }>(['show', 'cli run', '--db', db]).id).toBe(runId);
     const table = cli(['runs', '--db', db]);
-    expect(table.stdout).toMatch(/cli run\s+finished\s+quadratic\s+45\/45/);
+    expect(table.stdout).toMatch(/cli run\s+finished\s+article\s+quadratic\s+45\/45/); // the preset column
   });
 
   it('export writes the data behind each figure, read off the figure itself, as CSV and JSON', () => {
