@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { ServerFrameSchema, SOCKET_PATH, TOKEN_PARAM, type ServerFrame } from '../src/shared/wire.js';
+import { ServerFrameSchema, SOCKET_PATH, TOKEN_CHECK_PATH, TOKEN_PARAM, type ServerFrame } from '../src/shared/wire.js';
 import { createApp, type GanLabApp } from '../src/main/app.js';
 import { spawnNodeWorker } from '../src/main/host/node-worker.js';
 import { CONTENT_SECURITY_POLICY, serveBrowserMode, type BrowserServer } from '../src/main/server/browser-server.js';
@@ -31,9 +31,9 @@ interface Reply {
 }
 
 /** A raw HTTP request: the path is sent exactly as written (fetch would normalise `..`). */
-function request(rawPath: string, method = 'GET'): Promise<Reply> {
+function request(rawPath: string, method = 'GET', headers: Record<string, string> = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: server.port, path: rawPath, method, timeout: 3000 }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port: server.port, path: rawPath, method, headers, timeout: 3000 }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
@@ -175,6 +175,33 @@ describe('browser mode over its WebSocket', () => {
     expect(await connect(withToken(), { Origin: 'http://evil.example' })).toEqual({ refused: 403 });
     expect(await connect(withToken(), { Origin: 'null' })).toEqual({ refused: 403 });
     expect(await connect(withToken(), { Origin: `http://localhost:${server.port}.evil.example` })).toEqual({ refused: 403 });
+  });
+
+  // Origins that share a prefix with the server's own (http://127.0.0.1:PORT), either way round:
+  // only equality lets a page in.
+  const nearOrigins = () => [
+    `${origin()}0`,
+    `${origin()}.evil.example`,
+    `${origin()}@evil.example`,
+    origin().slice(0, -1),
+    'http://127.0.0.1',
+  ];
+
+  it('refuses a socket from an origin that merely starts like its own (403)', async () => {
+    for (const near of nearOrigins()) {
+      expect(await connect(withToken(), { Origin: near }), near).toEqual({ refused: 403 });
+    }
+    const { ws } = await connect(withToken(), { Origin: origin() });
+    expect(ws).toBeDefined();
+    ws?.close();
+  });
+
+  it('answers the token check only to its own origin, not to one that starts like it', async () => {
+    const check = `${TOKEN_CHECK_PATH}?${TOKEN_PARAM}=${encodeURIComponent(server.token)}`;
+    for (const near of nearOrigins()) {
+      expect((await request(check, 'GET', { Origin: near })).status, near).toBe(403);
+    }
+    expect((await request(check, 'GET', { Origin: origin() })).status).toBe(204);
   });
 
   it('refuses a socket on another path (404)', async () => {
