@@ -37,7 +37,7 @@ const dbPath = path.join(work, 'screenshots.db');
 const store = openStore(dbPath);
 await initBackend('auto');
 const config = resolveRunConfig({ preset: 'article', overrides: { schedule: { iterations }, recording: { lossEvery: 10, snapshotEvery: 1000 }, seed: 1 } });
-const run = createRun(store, config, `article, ${iterations} iterations, seed 1`);
+const run = createRun(store, config, undefined, { preset: 'article' }); // named by the app: 'article · quadratic · seed 1'
 const started = performance.now();
 await trainRun(store, run.id);
 const trainSeconds = (performance.now() - started) / 1000;
