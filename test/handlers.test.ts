@@ -189,6 +189,23 @@ describe('a run trained in-process', () => {
     expect(summary.status).toBe('finished');
   });
 
+  it('app.info names the engine that trained this run (fused-simd here), and the tfjs backend under GAN_LAB_ENGINE=tfjs', async () => {
+    const trainedOn = app.store.getRun(runId)!.backend;
+    expect(trainedOn).toMatch(/^fused-/);
+    expect((await call('app.info', {})).backend).toBe(trainedOn);
+    vi.stubEnv('GAN_LAB_ENGINE', 'tfjs');
+    try {
+      const tfjsRun = await call('runs.create', { config: tiny({ schedule: { iterations: 2, batchSize: 32 } }), name: 'on tfjs', start: false });
+      await trainRun(app.store, tfjsRun.id);
+      const tfjsBackend = app.store.getRun(tfjsRun.id)!.backend;
+      expect(tfjsBackend).not.toMatch(/^fused-/);
+      expect((await call('app.info', {})).backend).toBe(tfjsBackend);
+      await call('runs.delete', { runId: tfjsRun.id });
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
   it('runs.losses gives the whole series, and from a given iteration on', async () => {
     const losses = await call('runs.losses', { runId });
     expect(losses.iterations).toEqual([...Array(30).keys()]);

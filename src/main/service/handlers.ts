@@ -21,7 +21,9 @@ import { configErrorMap } from '../../shared/config-messages.js';
 import { checkRunConfig, ConfigError, fieldErrors, formatIssues, parseRunConfig } from '../../shared/validate.js';
 import { DatasetError, makeDataset } from '../engine/datasets.js';
 import { FormulaError } from '../engine/formula.js';
+import { simdAvailable } from '../engine/fused/simd.js';
 import { Rng } from '../engine/rng.js';
+import { engineFromEnv } from '../engine/trainer.js';
 import type { TrainerHost } from '../host/trainer-host.js';
 import type { RunRow, RunStore } from '../store/index.js';
 import { BundleError, exportBundle, importBundle } from './bundle.js';
@@ -81,13 +83,24 @@ const toDetail = (run: RunRow): RunDetail => ({ ...toSummary(run), config: run.c
 /** NaN and infinities have no JSON; the contract carries them as null. */
 const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
 
-function likelyBackend(): string {
+/** The tfjs backend a trainer process will load (engine/backend.ts): tensorflow where tfjs-node is installed, else wasm. */
+function likelyTfjsBackend(): string {
   try {
     createRequire(import.meta.url).resolve('@tensorflow/tfjs-node');
     return 'tensorflow';
   } catch {
     return 'wasm';
   }
+}
+
+/**
+ * What trains a run started now, named as its stored backend will be (engine/trainer.ts's
+ * `backendLabel`): the fused engine (`fused-simd`, or `fused-js` without WebAssembly SIMD) unless
+ * GAN_LAB_ENGINE=tfjs; configurations it cannot train (batch norm, dropout, WGAN-GP) use the tfjs backend.
+ */
+function likelyEngine(): string {
+  const tfjsBackend = likelyTfjsBackend();
+  return engineFromEnv() === 'tfjs' ? tfjsBackend : simdAvailable() ? 'fused-simd' : 'fused-js';
 }
 
 export function createHandlers(ctx: HandlerContext): Handlers {
@@ -120,7 +133,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     return run;
   };
   return {
-    'app.info': () => ({ appVersion: APP_VERSION, transport: ctx.transport, dbPath: store.file, backend: likelyBackend() }),
+    'app.info': () => ({ appVersion: APP_VERSION, transport: ctx.transport, dbPath: store.file, backend: likelyEngine() }),
     // Completed with defaults but recording left to 'auto', so a form that changes the length keeps fitting intervals.
     'presets.list': () => PRESET_NAMES.map((name) => ({ name, description: PRESET_DESCRIPTIONS[name] ?? '', config: RunConfigDraftSchema.parse(PRESETS[name]) })),
     'config.check': ({ config }) => {
