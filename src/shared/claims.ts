@@ -1,7 +1,8 @@
 /**
  * What the tutorial says a person should see, checked against a run: "the tutorial predicts /
- * this run shows". The engine measures the quantities at each snapshot (engine/claim-measures.ts);
- * this turns them, with the recent losses, into verdicts. Pure: no Node, no DOM, no tfjs.
+ * this run shows". The engine measures the quantities at each snapshot (`claimMeasures` in
+ * engine/recorder.ts); this turns them, with the recent losses, into verdicts. Pure: no Node, no
+ * DOM, no tfjs.
  */
 
 /** Measured at a snapshot (stored among its metrics under these names). */

@@ -60,7 +60,6 @@ export const LossSeriesSchema = z.strictObject({
   dLoss: z.array(z.number().nullable()),
   gLoss: z.array(z.number().nullable()),
 });
-export type LossSeries = z.infer<typeof LossSeriesSchema>;
 
 export const ArraySchema = z.strictObject({ name: z.string(), shape: z.array(z.int()), data: z.array(z.number().nullable()) });
 export const SnapshotSchema = z.strictObject({
@@ -68,7 +67,6 @@ export const SnapshotSchema = z.strictObject({
   arrays: z.array(ArraySchema),
   metrics: z.record(z.string(), z.number().nullable()),
 });
-export type SnapshotData = z.infer<typeof SnapshotSchema>;
 
 const ok = z.strictObject({ ok: z.literal(true) });
 /** One of the tutorial's claims judged on a run (shared/claims.ts): holds, does not hold, or not enough evidence. */
@@ -265,7 +263,6 @@ export type ResponseOf<K extends RequestName> = z.output<(typeof REQUESTS)[K]['r
 export type EventOf<K extends EventName> = z.output<(typeof EVENTS)[K]>;
 
 export const REQUEST_NAMES = Object.keys(REQUESTS) as RequestName[];
-export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
 
 /** What the renderer sees, whichever transport carries it (window.ganlab, or the WebSocket client). */
 export interface GanLabApi {

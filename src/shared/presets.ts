@@ -1,5 +1,5 @@
 /**
- * The tutorial's two set-ups (SPEC.md, "Presets"). A preset is a starting point the user edits:
+ * The tutorial's two set-ups (docs/spec-notes.md, "Presets"). A preset is a starting point the user edits:
  * it is a partial input that the schema completes with defaults.
  *
  * Recording is 'auto' (shared/recording.ts), so a shortened run still keeps about 100 snapshots.

@@ -10,7 +10,6 @@ export const ClientFrameSchema = z.strictObject({
   name: z.string().max(100),
   payload: z.unknown(),
 });
-export type ClientFrame = z.infer<typeof ClientFrameSchema>;
 
 /** The renderer's heartbeat (about one a second); the server answers each with `{ pong }`. */
 export const PingFrameSchema = z.strictObject({ ping: z.int().min(0) });

@@ -63,7 +63,7 @@ export function buildProgram(): Command {
     .option('--name <name>', 'a name for the run')
     .option('--points-csv <file>', 'train on 2-D points from a CSV file (dataset.kind=points)')
     .addOption(new Option('--backend <name>', 'tfjs backend (default: best available)').choices([...BACKENDS, 'auto']))
-    .addOption(new Option('--engine <name>', 'training engine: fused (fast, plain JS) where it applies, or tfjs').choices([...ENGINES]))
+    .addOption(new Option('--engine <name>', 'training engine: fused (fast: WebAssembly SIMD, or TypeScript without it) where it applies, or tfjs').choices([...ENGINES]))
     .option('--seeds <list>', 'train a sweep of seeds side by side, e.g. 1-8 or 1,3,5 (one run each)')
     .action(async (flags: TrainFlags & CommonFlags) => {
       if (flags.seeds !== undefined) {

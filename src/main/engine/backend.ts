@@ -58,7 +58,3 @@ export async function initBackend(choice: BackendChoice = 'auto'): Promise<Backe
   }
   throw new Error(`backend "${choice}" is not available here`);
 }
-
-export function currentBackend(): BackendName | undefined {
-  return chosen;
-}

@@ -1,5 +1,5 @@
 /**
- * The 2-D data sets of SPEC.md ("Data sets"). Every sampler draws only from the uniform source it
+ * The 2-D data sets of docs/spec-notes.md ("Data sets"). Every sampler draws only from the uniform source it
  * is given, so a run's real data are reproducible from its seed. Each kind consumes a fixed number
  * of uniform draws per sample, always in the same order (documented per kind below), so a prefix
  * of a stream is a prefix of the samples.
@@ -121,7 +121,7 @@ function gaussianMixture(kind: DatasetKind, centres: Mode[], std: number, expose
     }),
     bounds: boxAround(centres, 3 * std),
   };
-  // SPEC.md's mode metrics are defined for ring and grid only; the simple sets are not scored that way.
+  // The mode metrics (docs/spec-notes.md, "Quality metrics") are defined for ring and grid only; the simple sets are not scored that way.
   if (exposeMixture) ds.mixture = { modes: centres, std };
   return ds;
 }

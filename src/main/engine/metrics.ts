@@ -1,7 +1,7 @@
 /**
- * The 2-D quality metrics of SPEC.md ("Quality metrics"), in plain TypeScript so they are
+ * The 2-D quality metrics of docs/spec-notes.md ("Quality metrics"), in plain TypeScript so they are
  * deterministic and identical on every backend. Arithmetic is in doubles; inputs are [n,2]
- * row-major Float32Arrays. Sample sizes are the caller's choice (SPEC: 512 for curve sets and the
+ * row-major Float32Arrays. Sample sizes are the caller's choice (spec-notes: 512 for curve sets and the
  * distances, 2500 for the mixture sets); only MMD^2 caps its input (see there).
  *
  * A diverged generator (NaN or infinite coordinates) is not hidden: such samples are never on a

@@ -1,6 +1,6 @@
 /**
  * The generator and discriminator as plain tfjs variables and ops (no tf.layers), so that the
- * initial values and optimizer details can follow TensorFlow 1 exactly (SPEC.md) and every
+ * initial values and optimizer details can follow TensorFlow 1 exactly (docs/spec-notes.md) and every
  * variable can be checkpointed by name.
  */
 import * as tf from '@tensorflow/tfjs';

@@ -1,5 +1,5 @@
 /**
- * Optimizers written out as TensorFlow 1 defines them (SPEC.md): TensorFlow.js's built-ins differ
+ * Optimizers written out as TensorFlow 1 defines them (docs/spec-notes.md): TensorFlow.js's built-ins differ
  * in small ways that change the tutorial's numbers (RMSProp's accumulator starts at 0 there and
  * its epsilon sits outside the square root; Adam's epsilon defaults to 1e-7). Every slot is a
  * named variable so a checkpoint restores the optimizer exactly.

@@ -14,7 +14,7 @@ import { PHASES, type NamedArray, type Phase, type SnapshotRecord } from './reco
 import { drawNoise, type Rng } from './rng.js';
 
 const INFERENCE: ForwardMode = { training: false };
-/** SPEC.md: distances on 512 samples, mixture metrics on 2500. */
+/** docs/spec-notes.md, "Quality metrics": distances on 512 samples, mixture metrics on 2500. */
 const METRIC_SAMPLES = 512;
 const MIXTURE_SAMPLES = 2500;
 const DIRECTIONS = 64;

@@ -36,7 +36,7 @@ export interface SnapshotRecord {
    *  manifold [res,res,2] (G's image of a noise grid); arrows [n,2] (d D(x)/dx at each fake sample).
    */
   arrays: NamedArray[];
-  /** Quality metrics of SPEC.md at this step (names in engine/metrics.ts). */
+  /** Quality metrics (docs/spec-notes.md) at this step (names in engine/metrics.ts). */
   metrics: Record<string, number>;
 }
 
@@ -46,9 +46,3 @@ export interface CheckpointRecord {
   /** Weights, optimizer state, random state, encoded by engine/checkpoint.ts. */
   state: Uint8Array;
 }
-
-export type TrainerEvent =
-  | { type: 'losses'; records: LossRecord[] }
-  | { type: 'snapshot'; record: SnapshotRecord }
-  | { type: 'checkpoint'; record: CheckpointRecord }
-  | { type: 'progress'; iterationsDone: number; iterationsPlanned: number; msPerIteration: number };

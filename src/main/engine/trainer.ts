@@ -1,5 +1,5 @@
 /**
- * One GAN run on tfjs: the tutorial's networks, losses and both loop styles (SPEC.md), with the
+ * One GAN run on tfjs: the tutorial's networks, losses and both loop styles (docs/spec-notes.md), with the
  * recording that lets a person see how it learns. It takes a config (and optionally a saved
  * state) and emits records; it knows nothing of SQLite, Electron or charts.
  */

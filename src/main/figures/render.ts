@@ -101,10 +101,6 @@ export function figureRenderer(style: ExportStyle): FigureRenderer {
   };
 }
 
-export function renderFigure(model: FigureModel, format: 'png' | 'svg' | 'pdf', style: ExportStyle): Buffer {
-  return figureRenderer(style).render(model, format);
-}
-
 /**
  * One frame per model, `style.fps` frames per second, looping. Each frame is encoded by
  * @napi-rs/canvas's own GIF encoder (palette and LZW in Rust) and gif-frames.ts joins them. Not

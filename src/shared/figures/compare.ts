@@ -13,7 +13,6 @@ export const RUN_COLORS = ['run0', 'run1', 'run2', 'run3'] as const;
 export type RunColor = (typeof RUN_COLORS)[number];
 
 export const LOSS_SERIES = { dLoss: 'D loss', gLoss: 'G loss' } as const;
-export type LossSeriesName = keyof typeof LOSS_SERIES;
 
 /** A comparison that cannot be drawn as asked (a run without timing on a time axis). */
 export class CompareInputError extends Error {
