@@ -1,7 +1,8 @@
-/** Debian's Chromium driven by Playwright (never a downloaded browser), and browser mode to point it at. */
+/** Chromium driven by Playwright (Debian's, or Playwright's own download), and browser mode to point it at. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
+import { findChromium } from '../../scripts/find-chromium.mjs';
 import { createApp, type GanLabApp } from '../../src/main/app.js';
 import { spawnNodeWorker } from '../../src/main/host/node-worker.js';
 import { serveBrowserMode, type BrowserServer } from '../../src/main/server/browser-server.js';
@@ -10,14 +11,15 @@ export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const RENDERER_DIR = path.join(ROOT, 'out', 'renderer');
 export const ARTIFACTS = path.join(ROOT, 'test-results', 'screenshots');
 
-/** /usr/lib/chromium/chromium is the real binary; the /usr/bin wrapper prints a harmless warning. */
+/** The one `npm test` found or obtained (GAN_LAB_CHROMIUM), else Debian's, else Playwright's. */
 export function chromiumPath(): string | undefined {
-  return ['/usr/lib/chromium/chromium', '/usr/bin/chromium'].find((p) => existsSync(p));
+  return findChromium();
 }
 
 export function launchChromium(): Promise<Browser> {
   const executablePath = chromiumPath();
-  if (!executablePath) throw new Error('Chromium is not installed (apt-get install -y chromium)');
+  // `npm test` obtains one, or skips these files; this is for a browser test run on its own.
+  if (!executablePath) throw new Error('Chromium is not installed: run `npm test` (it obtains one), or apt-get install -y chromium, or npx playwright install chromium');
   return chromium.launch({
     executablePath,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
