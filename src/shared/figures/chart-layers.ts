@@ -7,11 +7,12 @@
  * its cursor elsewhere, only repaints that canvas (repaintLayers): no Chart.js update, layout,
  * element per point or redrawn axes (docs/performance.md, "Replay scrubbing").
  */
-import { layouts, type Chart, type ChartArea, type LayoutItem, type Plugin, type PointStyle, type Scale } from 'chart.js';
-import { drawPoint, renderText, toFont } from 'chart.js/helpers';
+import { layouts, type Chart, type ChartArea, type Plugin, type PointStyle, type Scale } from 'chart.js';
+import { drawPoint, toFont } from 'chart.js/helpers';
 import { STEP_FIGURES, type FigureModel, type Series } from './model.js';
 import { offChart, offChartText } from './bounds.js';
-import { withAlpha, type Palette } from './palette.js';
+import { Caption, ColorScale } from './chart-boxes.js';
+import { heatColor, withAlpha, type Palette } from './palette.js';
 
 /**
  * What the layer plugins draw. Chart.js fixes a chart's plugins when it is created, so the
@@ -108,23 +109,6 @@ function plotOf(chart: Chart<'scatter'>, ctx: CanvasRenderingContext2D = chart.c
 
 function pixel(plot: Plot, x: number, y: number): [number, number] {
   return [plot.x.getPixelForValue(x), plot.y.getPixelForValue(y)];
-}
-
-/**
- * D's output as a colour: a diverging scale with white at 0.5 (D cannot tell), purple towards 0
- * ("generated") and green towards 1 ("real"), the ends of ColorBrewer's PRGn, so a confident D
- * reads at a glance and a confused one is plainly pale. The ends stop at 80% so that the samples
- * drawn over them stay visible.
- */
-const HEAT_LOW = [118, 42, 131] as const;
-const HEAT_MID = [247, 247, 247] as const;
-const HEAT_HIGH = [27, 120, 55] as const;
-export function heatColor(v: number): string {
-  const t = Math.min(1, Math.max(0, v));
-  const end = t < 0.5 ? HEAT_LOW : HEAT_HIGH;
-  const k = 0.8 * Math.abs(t - 0.5) * 2;
-  const [r, g, b] = HEAT_MID.map((c, i) => Math.round(c + (end[i]! - c) * k));
-  return `rgb(${r}, ${g}, ${b})`;
 }
 
 /** D's output over the data space: one cell per grid value, under everything else. */
@@ -339,139 +323,6 @@ export function backgroundPlugin(state: LayerState): Plugin<'scatter'> {
       ctx.restore();
     },
   };
-}
-
-const CAPTION_FONT_SIZE = 11;
-const CAPTION_PADDING_BOTTOM = 6;
-
-/**
- * The subtitle line under the title, laid out as Chart.js lays out its SubTitle, but with its
- * text read from the LayerState when drawn: the step changing in a subtitle needs no Chart.js
- * update. Its height depends only on whether there is a subtitle.
- */
-class Caption implements LayoutItem {
-  position = 'top' as const;
-  /** Between the title (2000) and the legend (1000), as Chart.js places its subtitle. */
-  weight = 1500;
-  fullSize = true;
-  /** Read by Chart.js's layout (a box may name a stack); the caption has none. */
-  readonly options = {};
-  width = 0;
-  height = 0;
-  left = 0;
-  top = 0;
-  right = 0;
-  bottom = 0;
-
-  constructor(
-    private readonly chart: Chart<'scatter'>,
-    private readonly state: LayerState,
-    private readonly family: string | undefined,
-  ) {}
-
-  private font() {
-    return toFont({ size: CAPTION_FONT_SIZE, ...(this.family ? { family: this.family } : {}) });
-  }
-
-  isHorizontal(): boolean {
-    return true;
-  }
-
-  update(maxWidth: number): void {
-    this.width = maxWidth;
-    this.height = this.state.model.subtitle ? this.font().lineHeight + CAPTION_PADDING_BOTTOM : 0;
-  }
-
-  /** Chart.js draws its boxes into the chart; on screen the caption is on the overlay. */
-  draw(): void {
-    if (!this.state.overlay) this.paint(this.chart.ctx);
-  }
-
-  paint(ctx: CanvasRenderingContext2D): void {
-    const text = this.state.model.subtitle;
-    if (!text) return;
-    const font = this.font();
-    renderText(ctx, text, 0, 0, font, {
-      color: this.state.palette.text,
-      maxWidth: this.right - this.left,
-      textAlign: 'center',
-      textBaseline: 'middle',
-      translation: [(this.left + this.right) / 2, this.top + font.lineHeight / 2],
-    });
-  }
-}
-
-/**
- * The heatmap's colour scale: a bar right of the plot from D(x) = 0 at the bottom to 1 at the
- * top, with ticks at 0, 0.25, 0.5, 0.75 and 1, laid out as a Chart.js box so the plot makes room
- * for it. It takes room only while the model has a heatmap; it does not move with the step, so
- * it is drawn into the chart (not the overlay) on screen as in files.
- */
-class ColorScale implements LayoutItem {
-  position = 'right' as const;
-  weight = 0;
-  fullSize = false;
-  readonly options = {};
-  width = 0;
-  height = 0;
-  left = 0;
-  top = 0;
-  right = 0;
-  bottom = 0;
-  static readonly BAR = 12;
-  static readonly ROOM = 52;
-
-  constructor(
-    private readonly chart: Chart<'scatter'>,
-    private readonly state: LayerState,
-    private readonly family: string | undefined,
-  ) {}
-
-  isHorizontal(): boolean {
-    return false;
-  }
-
-  update(_maxWidth: number, maxHeight: number): void {
-    this.width = this.state.model.heatmap ? ColorScale.ROOM : 0;
-    this.height = maxHeight;
-  }
-
-  draw(chartArea: ChartArea): void {
-    if (!this.state.model.heatmap) return;
-    const ctx = this.chart.ctx;
-    const font = toFont({ size: 10, ...(this.family ? { family: this.family } : {}) });
-    const x = this.left + 10;
-    const top = chartArea.top;
-    const bottom = chartArea.bottom;
-    const h = bottom - top;
-    ctx.save();
-    // Bands rather than a gradient: the same pixels in PNG, SVG and PDF.
-    const bands = 40;
-    for (let i = 0; i < bands; i++) {
-      ctx.fillStyle = heatColor((i + 0.5) / bands);
-      const y0 = bottom - ((i + 1) * h) / bands;
-      ctx.fillRect(x, y0, ColorScale.BAR, h / bands + 0.5);
-    }
-    ctx.strokeStyle = this.state.palette.text;
-    ctx.lineWidth = 1;
-    ctx.strokeRect(x, top, ColorScale.BAR, h);
-    ctx.fillStyle = this.state.palette.text;
-    ctx.font = font.string;
-    ctx.textBaseline = 'middle';
-    ctx.textAlign = 'left';
-    for (const v of [0, 0.25, 0.5, 0.75, 1]) {
-      const y = bottom - v * h;
-      ctx.beginPath();
-      ctx.moveTo(x + ColorScale.BAR, y);
-      ctx.lineTo(x + ColorScale.BAR + 3, y);
-      ctx.stroke();
-      ctx.fillText(String(v), x + ColorScale.BAR + 5, y);
-    }
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'bottom';
-    ctx.fillText('D(x)', x + ColorScale.BAR / 2 + 6, top - 3);
-    ctx.restore();
-  }
 }
 
 const colorScales = new WeakMap<Chart, ColorScale>();

@@ -96,3 +96,20 @@ export function ramp(hex: string, t: number): string {
   const mix = (c: number) => Math.round(255 + (c - 255) * k);
   return `rgb(${mix((n >> 16) & 255)}, ${mix((n >> 8) & 255)}, ${mix(n & 255)})`;
 }
+
+/**
+ * D's output as a colour: a diverging scale with white at 0.5 (D cannot tell), purple towards 0
+ * ("generated") and green towards 1 ("real"), the ends of ColorBrewer's PRGn, so a confident D
+ * reads at a glance and a confused one is plainly pale. The ends stop at 80% so that the samples
+ * drawn over them stay visible.
+ */
+const HEAT_LOW = [118, 42, 131] as const;
+const HEAT_MID = [247, 247, 247] as const;
+const HEAT_HIGH = [27, 120, 55] as const;
+export function heatColor(v: number): string {
+  const t = Math.min(1, Math.max(0, v));
+  const end = t < 0.5 ? HEAT_LOW : HEAT_HIGH;
+  const k = 0.8 * Math.abs(t - 0.5) * 2;
+  const [r, g, b] = HEAT_MID.map((c, i) => Math.round(c + (end[i]! - c) * k));
+  return `rgb(${r}, ${g}, ${b})`;
+}
